@@ -53,3 +53,7 @@ orch_find_maven() {
     return 1
   fi
 }
+
+# Maven itself runs on the JDK found above: let its plugins load native code (SQLite for the
+# build-time schema) without warnings, and keep Maven's own dependencies quiet on new JDKs.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"

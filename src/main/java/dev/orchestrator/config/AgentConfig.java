@@ -1,0 +1,37 @@
+package dev.orchestrator.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Which coding agent runs and how ({@code agent}). */
+public record AgentConfig(
+        AgentBackend backend,
+        Optional<String> command,
+        Optional<String> model,
+        Optional<AgentBackend> fallback,
+        int maxTurns,
+        Map<String, String> env,
+        AgentTimeouts timeouts) {
+
+    public AgentConfig {
+        InvalidSetting.requirePresent("backend", backend);
+        command = blankToEmpty(command);
+        model = blankToEmpty(model);
+        fallback = fallback == null ? Optional.empty() : fallback;
+        if (fallback.isPresent() && fallback.get() == backend) {
+            throw new InvalidSetting("fallback", "must differ from agent.backend (" + backend + "), or be null");
+        }
+        InvalidSetting.requireRange("max_turns", maxTurns, 1, 10_000);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        InvalidSetting.requirePresent("timeouts", timeouts);
+    }
+
+    /** The program to run: {@code agent.command}, else the backend's usual name. */
+    public Optional<String> effectiveCommand() {
+        return command.or(() -> Optional.ofNullable(backend.defaultCommand()));
+    }
+
+    private static Optional<String> blankToEmpty(Optional<String> value) {
+        return value == null ? Optional.empty() : value.filter(s -> !s.isBlank());
+    }
+}

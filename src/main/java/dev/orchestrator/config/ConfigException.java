@@ -1,0 +1,34 @@
+package dev.orchestrator.config;
+
+import java.util.List;
+
+/**
+ * The configuration cannot be used. Each problem names the key, where it was set and what is
+ * allowed; the program reports them and exits without touching the database.
+ */
+public final class ConfigException extends RuntimeException {
+    private final List<String> problems;
+
+    public ConfigException(List<String> problems) {
+        super(render(problems), null, false, false);
+        this.problems = List.copyOf(problems);
+    }
+
+    public ConfigException(String problem) {
+        this(List.of(problem));
+    }
+
+    /** One line per problem. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    private static String render(List<String> problems) {
+        StringBuilder text = new StringBuilder("invalid configuration:");
+        for (String problem : problems) {
+            text.append("\n  ").append(problem);
+        }
+        return text.append("\nEvery key is described, with its default, in config/orchestrator.yaml.")
+                .toString();
+    }
+}
