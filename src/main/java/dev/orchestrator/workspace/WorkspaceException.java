@@ -1,0 +1,14 @@
+package dev.orchestrator.workspace;
+
+import dev.orchestrator.OrchestratorException;
+
+/** A workspace folder cannot be used as asked. */
+public final class WorkspaceException extends OrchestratorException {
+    public WorkspaceException(String message) {
+        super(message);
+    }
+
+    public WorkspaceException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
