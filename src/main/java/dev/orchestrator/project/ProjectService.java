@@ -2,6 +2,7 @@ package dev.orchestrator.project;
 
 import dev.orchestrator.workspace.ProjectFolders;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Creates and finds projects: names, slugs, workspace folders and the stored record, kept consistent. */
 public final class ProjectService {
@@ -10,9 +11,10 @@ public final class ProjectService {
 
     private final ProjectRepository projects;
     private final ProjectFolders folders;
-    private final String configSnapshot;
+    private final Supplier<String> configSnapshot;
 
-    public ProjectService(ProjectRepository projects, ProjectFolders folders, String configSnapshot) {
+    /** @param configSnapshot the effective configuration as JSON, made when the first project needs it */
+    public ProjectService(ProjectRepository projects, ProjectFolders folders, Supplier<String> configSnapshot) {
         this.projects = projects;
         this.folders = folders;
         this.configSnapshot = configSnapshot;
@@ -80,7 +82,7 @@ public final class ProjectService {
         String slug = Slugs.of(trimmed);
         boolean created = folders.create(slug);
         try {
-            return projects.create(new NewProject(trimmed, slug, idea.strip(), folders.folderFor(slug), configSnapshot));
+            return projects.create(new NewProject(trimmed, slug, idea.strip(), folders.folderFor(slug), configSnapshot.get()));
         } catch (RuntimeException e) {
             if (created) {
                 folders.removeIfEmpty(slug);

@@ -121,6 +121,27 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a query on the plain JDBC connection. For the few queries on the path to the first
+     * prompt, where jOOQ's one-time start-up cost would be felt; everything else uses {@link #read}.
+     */
+    <T> T readJdbc(JdbcQuery<T> query) {
+        lock.lock();
+        try {
+            return query.run(connection);
+        } catch (SQLException e) {
+            throw StoreException.explain(file, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A query on a JDBC connection. */
+    @FunctionalInterface
+    interface JdbcQuery<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
     public <T> T write(Function<DSLContext, T> work) {
         lock.lock();

@@ -156,12 +156,19 @@ public final class SqliteProjectRepository implements ProjectRepository {
         return progress;
     }
 
+    /** Plain JDBC: the banner asks for this before the first prompt, ahead of jOOQ's start-up. */
     @Override
     public StatusCounts counts() {
-        Map<ProjectStatus, Long> counts = new EnumMap<>(ProjectStatus.class);
-        database.read(dsl -> dsl.select(PROJECTS.STATUS, count()).from(PROJECTS).groupBy(PROJECTS.STATUS).fetch())
-                .forEach(row -> counts.merge(ProjectStatus.fromWireName(row.value1()), (long) row.value2(), Long::sum));
-        return new StatusCounts(counts);
+        return database.readJdbc(connection -> {
+            Map<ProjectStatus, Long> counts = new EnumMap<>(ProjectStatus.class);
+            try (var statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT status, count(*) FROM projects GROUP BY status")) {
+                while (rows.next()) {
+                    counts.merge(ProjectStatus.fromWireName(rows.getString(1)), rows.getLong(2), Long::sum);
+                }
+            }
+            return new StatusCounts(counts);
+        });
     }
 
     @Override

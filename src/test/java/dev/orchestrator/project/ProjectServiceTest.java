@@ -29,7 +29,7 @@ class ProjectServiceTest {
         database = Database.open(dir.resolve("orchestrator.db"), Database.Durability.NORMAL);
         workspace = dir.resolve("workspace");
         service = new ProjectService(
-                new SqliteProjectRepository(database, InstantSource.system()), new ProjectFolders(workspace), "{}");
+                new SqliteProjectRepository(database, InstantSource.system()), new ProjectFolders(workspace), () -> "{}");
     }
 
     @AfterEach
@@ -109,7 +109,7 @@ class ProjectServiceTest {
     void create_reportsAWorkspaceThatCannotBeCreated() throws IOException {
         Files.writeString(dir.resolve("file-not-folder"), "x");
         ProjectService blocked = new ProjectService(
-                service.repository(), new ProjectFolders(dir.resolve("file-not-folder")), "{}");
+                service.repository(), new ProjectFolders(dir.resolve("file-not-folder")), () -> "{}");
 
         assertThatThrownBy(() -> blocked.create("idea", "anything"))
                 .isInstanceOf(WorkspaceException.class)

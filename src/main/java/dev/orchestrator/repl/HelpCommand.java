@@ -1,0 +1,76 @@
+package dev.orchestrator.repl;
+
+import java.util.List;
+
+/** {@code /help [command]}: every command with what it does and an example. */
+final class HelpCommand implements Command {
+    @Override
+    public String name() {
+        return "help";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("?");
+    }
+
+    @Override
+    public String arguments() {
+        return "[command]";
+    }
+
+    @Override
+    public String summary() {
+        return "list the commands, or explain one";
+    }
+
+    @Override
+    public String example() {
+        return "/help status";
+    }
+
+    @Override
+    public Outcome run(String arguments, Session session) {
+        Style style = session.style();
+        String wanted = arguments.strip().replaceFirst("^/", "");
+        if (!wanted.isEmpty()) {
+            return explain(wanted, session);
+        }
+        session.println(style.bold("Start a project") + " by typing your idea as a sentence, for example:");
+        session.println("  " + style.cyan("a command-line tool that renames photos by the date they were taken"));
+        session.println("Orchestrator proposes a name, creates the project and its folder, and keeps it across restarts.");
+        session.println();
+        session.println(style.bold("Commands"));
+        Table table = new Table(List.of(
+                Table.Column.left("command"), Table.Column.shrinking("what it does"), Table.Column.left("example")));
+        for (Command command : session.commands().all()) {
+            String usage = "/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments());
+            table.row(List.of(
+                    new Table.Cell(usage, style::cyan),
+                    Table.Cell.plain(command.summary()),
+                    new Table.Cell(command.example(), style::dim)));
+        }
+        table.render(session.width(), style).stream().skip(1).map(line -> "  " + line).forEach(session::println);
+        session.println();
+        session.println(style.dim("Tab completes commands and project names. Up and down walk through history. "
+                + "Ctrl+C clears the line; Ctrl+D or /quit leaves."));
+        return Outcome.CONTINUE;
+    }
+
+    private Outcome explain(String wanted, Session session) {
+        var found = session.commands().find(wanted);
+        if (found.isEmpty()) {
+            session.error("there is no command /" + wanted + ". " + Repl.suggestion(session.commands(), wanted));
+            return Outcome.CONTINUE;
+        }
+        Command command = found.get();
+        Style style = session.style();
+        session.println(style.cyan("/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments()))
+                + "  " + command.summary());
+        if (!command.aliases().isEmpty()) {
+            session.println("  also: " + String.join(", ", command.aliases().stream().map(a -> "/" + a).toList()));
+        }
+        session.println("  example: " + command.example());
+        return Outcome.CONTINUE;
+    }
+}

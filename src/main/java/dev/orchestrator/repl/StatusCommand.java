@@ -1,0 +1,114 @@
+package dev.orchestrator.repl;
+
+import dev.orchestrator.project.PhaseState;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectEvent;
+import dev.orchestrator.project.ProjectSummary;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /status [id|name]}: one project in detail; the newest one when none is named. */
+final class StatusCommand implements Command {
+    private static final int LABEL_WIDTH = 11;
+
+    @Override
+    public String name() {
+        return "status";
+    }
+
+    @Override
+    public String arguments() {
+        return "[id|name]";
+    }
+
+    @Override
+    public String summary() {
+        return "show one project in detail (the newest if none is named)";
+    }
+
+    @Override
+    public String example() {
+        return "/status 3";
+    }
+
+    @Override
+    public boolean takesProject() {
+        return true;
+    }
+
+    @Override
+    public Outcome run(String arguments, Session session) {
+        String wanted = arguments.strip();
+        Optional<Project> project = wanted.isEmpty()
+                ? session.projects().repository().recent(1).stream().findFirst()
+                : session.projects().resolve(wanted);
+        if (project.isEmpty()) {
+            if (wanted.isEmpty()) {
+                session.println("No projects yet. Type an idea to start one.");
+            } else {
+                session.error("no project is called or numbered '" + wanted + "'. /projects lists them.");
+            }
+            return Outcome.CONTINUE;
+        }
+        render(project.get(), session);
+        return Outcome.CONTINUE;
+    }
+
+    private static void render(Project project, Session session) {
+        Style style = session.style();
+        Instant now = session.clock().instant();
+        ProjectSummary summary = session.projects().repository().summary(project);
+        session.println(style.bold("Project " + project.id() + " " + style.dot() + " " + project.name()));
+        field(session, "Status", StatusText.paint(project.status(), StatusText.label(project.status()), style));
+        field(session, "Phase", project.currentPhase().map(Object::toString).orElse(style.dash()));
+        field(session, "Items", summary.itemsTotal() == 0
+                ? "none yet (the task breakdown phase creates them)"
+                : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
+        field(session, "Idea", wrap(project.idea(), session.width() - LABEL_WIDTH - 2));
+        field(session, "Workspace", project.workspace().toString());
+        field(session, "Created", Times.dateTime(project.createdAt()) + " (" + Times.ago(project.createdAt(), now) + ")");
+        field(session, "Activity", Times.ago(summary.lastActivity(), now));
+        session.println("  " + style.bold("Phases"));
+        for (PhaseState phase : session.projects().repository().phases(project.id())) {
+            String status = StatusText.paint(phase.status(), phase.status().wireName(), style);
+            String attempts = phase.attempts() == 0 ? "" : "  attempts " + phase.attempts();
+            String took = phase.duration(now).map(d -> "  " + Times.duration(d)).orElse("");
+            session.println("    " + String.format("%-16s", phase.phase()) + status + attempts + took);
+        }
+        List<ProjectEvent> events = session.projects().repository().recentEvents(project.id(), 5);
+        if (!events.isEmpty()) {
+            session.println("  " + style.bold("Recent"));
+            for (ProjectEvent event : events) {
+                session.println("    " + style.dim(Times.dateTime(event.at())) + "  " + event.type().replace('_', ' '));
+            }
+        }
+        session.println(StatusText.nextStep(project.status()));
+    }
+
+    private static void field(Session session, String label, String value) {
+        session.println("  " + String.format("%-" + LABEL_WIDTH + "s", label) + value);
+    }
+
+    /** Wraps long text to the width, continuing lines under the value column. */
+    private static String wrap(String text, int width) {
+        String single = text.replaceAll("\\s+", " ").strip();
+        if (width < 20 || single.length() <= width) {
+            return single;
+        }
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : single.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+                out.append('\n').append(" ".repeat(LABEL_WIDTH + 2));
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.toString();
+    }
+}
