@@ -72,7 +72,8 @@ public final class StartupBench {
         return elapsed;
     }
 
-    private static long timeVersion(String java, String jar, List<String> jvmOptions) throws IOException, InterruptedException {
+    private static long timeVersion(String java, String jar, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command(java, jar, jvmOptions, "--version"))
                 .redirectErrorStream(true)

@@ -82,7 +82,9 @@ record Cli(
                             "--set needs KEY=VALUE, like --set agent.max_turns=80 (got '" + setting + "').");
                 }
                 settings.add(new ConfigLoader.FlagSetting(
-                        setting.substring(0, equals).strip(), setting.substring(equals + 1).strip(), "--set " + setting));
+                        setting.substring(0, equals).strip(),
+                        setting.substring(equals + 1).strip(),
+                        "--set " + setting));
             }
         }
         return new Cli(

@@ -76,7 +76,11 @@ public final class Main {
     }
 
     private static int start(
-            Cli cli, Map<String, String> environment, Path workingDirectory, PrintWriter err, TerminalFactory terminals) {
+            Cli cli,
+            Map<String, String> environment,
+            Path workingDirectory,
+            PrintWriter err,
+            TerminalFactory terminals) {
         Home home = Home.resolve(cli.home(), environment, Path.of(System.getProperty("user.home")), workingDirectory);
         System.setProperty(LogbackConfigurator.FILE_PROPERTY, home.logFile().toString());
         System.setProperty(LogbackConfigurator.LEVEL_PROPERTY, cli.verbose() ? "debug" : "info");
@@ -86,7 +90,10 @@ public final class Main {
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigLoader.load(new ConfigLoader.Inputs(
-                    home.root(), cli.config().map(workingDirectory::resolve), environment, cli.settings(),
+                    home.root(),
+                    cli.config().map(workingDirectory::resolve),
+                    environment,
+                    cli.settings(),
                     workingDirectory));
             startLogging(home, cli.verbose(), err);
         } catch (RuntimeException e) {
@@ -147,8 +154,8 @@ public final class Main {
         try {
             Files.createDirectories(home.logFile().getParent());
         } catch (IOException e) {
-            throw new HomeException("cannot create " + home.logFile().getParent() + " (" + e.getMessage()
-                    + "). Make " + home.root() + " writable, or choose another folder with --home or ORCHESTRATOR_HOME.");
+            throw new HomeException("cannot create " + home.logFile().getParent() + " (" + e.getMessage() + "). Make "
+                    + home.root() + " writable, or choose another folder with --home or ORCHESTRATOR_HOME.");
         }
         if (verbose) {
             err.println("logging debug detail to " + home.logFile());
@@ -157,7 +164,11 @@ public final class Main {
 
     private static Terminal systemTerminal() throws IOException {
         // dumb(true): when standard input is a pipe, fall back to a plain line-by-line terminal quietly.
-        return TerminalBuilder.builder().name("orchestrator").system(true).dumb(true).build();
+        return TerminalBuilder.builder()
+                .name("orchestrator")
+                .system(true)
+                .dumb(true)
+                .build();
     }
 
     /** The home folder cannot be used. */

@@ -11,9 +11,8 @@ public final class ConfigEnums {
     /** The YAML spelling of one constant. */
     public static String wireName(Enum<?> constant) {
         try {
-            JsonProperty property = constant.getDeclaringClass()
-                    .getField(constant.name())
-                    .getAnnotation(JsonProperty.class);
+            JsonProperty property =
+                    constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
             return property == null ? constant.name() : property.value();
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException(e);

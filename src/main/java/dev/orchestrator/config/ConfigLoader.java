@@ -116,7 +116,8 @@ public final class ConfigLoader {
         }
         inputs.configFile().ifPresent(file -> {
             if (!Files.isRegularFile(file)) {
-                problems.add("--config " + file + ": no such file. Give the path of a YAML file, or leave --config out.");
+                problems.add(
+                        "--config " + file + ": no such file. Give the path of a YAML file, or leave --config out.");
             } else {
                 readFile(file);
             }
@@ -388,7 +389,8 @@ public final class ConfigLoader {
     }
 
     private Path baseDirectory(ConfigSource source) {
-        if (source instanceof ConfigSource.File file && file.path().toAbsolutePath().getParent() != null) {
+        if (source instanceof ConfigSource.File file
+                && file.path().toAbsolutePath().getParent() != null) {
             return file.path().toAbsolutePath().getParent();
         }
         return inputs.workingDirectory();
@@ -437,8 +439,8 @@ public final class ConfigLoader {
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             return dotted(pointer) + " must be " + describeType(mismatch.getTargetType()) + where + ".";
         }
-        return dotted(pointer) + ": " + e.getOriginalMessage().lines().findFirst().orElse("invalid value") + where
-                + ".";
+        return dotted(pointer) + ": "
+                + e.getOriginalMessage().lines().findFirst().orElse("invalid value") + where + ".";
     }
 
     private static String describeType(Class<?> type) {

@@ -82,7 +82,8 @@ public final class ProjectService {
         String slug = Slugs.of(trimmed);
         boolean created = folders.create(slug);
         try {
-            return projects.create(new NewProject(trimmed, slug, idea.strip(), folders.folderFor(slug), configSnapshot.get()));
+            return projects.create(
+                    new NewProject(trimmed, slug, idea.strip(), folders.folderFor(slug), configSnapshot.get()));
         } catch (RuntimeException e) {
             if (created) {
                 folders.removeIfEmpty(slug);

@@ -45,6 +45,8 @@ final class Commands {
                 near.add(byName.get(name).name());
             }
         }
-        return best <= Math.max(2, wanted.length() / 3) ? near.stream().distinct().toList() : List.of();
+        return best <= Math.max(2, wanted.length() / 3)
+                ? near.stream().distinct().toList()
+                : List.of();
     }
 }

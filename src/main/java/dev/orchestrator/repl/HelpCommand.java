@@ -38,7 +38,8 @@ final class HelpCommand implements Command {
         }
         session.println(style.bold("Start a project") + " by typing your idea as a sentence, for example:");
         session.println("  " + style.cyan("a command-line tool that renames photos by the date they were taken"));
-        session.println("Orchestrator proposes a name, creates the project and its folder, and keeps it across restarts.");
+        session.println(
+                "Orchestrator proposes a name, creates the project and its folder, and keeps it across restarts.");
         session.println();
         session.println(style.bold("Commands"));
         Table table = new Table(List.of(
@@ -50,7 +51,10 @@ final class HelpCommand implements Command {
                     Table.Cell.plain(command.summary()),
                     new Table.Cell(command.example(), style::dim)));
         }
-        table.render(session.width(), style).stream().skip(1).map(line -> "  " + line).forEach(session::println);
+        table.render(session.width(), style).stream()
+                .skip(1)
+                .map(line -> "  " + line)
+                .forEach(session::println);
         session.println();
         session.println(style.dim("Tab completes commands and project names. Up and down walk through history. "
                 + "Ctrl+C clears the line; Ctrl+D or /quit leaves."));
@@ -65,10 +69,13 @@ final class HelpCommand implements Command {
         }
         Command command = found.get();
         Style style = session.style();
-        session.println(style.cyan("/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments()))
-                + "  " + command.summary());
+        session.println(
+                style.cyan("/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments()))
+                        + "  " + command.summary());
         if (!command.aliases().isEmpty()) {
-            session.println("  also: " + String.join(", ", command.aliases().stream().map(a -> "/" + a).toList()));
+            session.println("  also: "
+                    + String.join(
+                            ", ", command.aliases().stream().map(a -> "/" + a).toList()));
         }
         session.println("  example: " + command.example());
         return Outcome.CONTINUE;

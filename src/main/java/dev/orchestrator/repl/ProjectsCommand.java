@@ -76,7 +76,8 @@ final class ProjectsCommand implements Command {
                     Table.Cell.plain(project.name()),
                     new Table.Cell(
                             StatusText.label(project.status()), t -> StatusText.paint(project.status(), t, style)),
-                    Table.Cell.plain(project.currentPhase().map(Object::toString).orElse(style.dash())),
+                    Table.Cell.plain(
+                            project.currentPhase().map(Object::toString).orElse(style.dash())),
                     Table.Cell.plain(progress(summary, style)),
                     new Table.Cell(Times.ago(summary.lastActivity(), now), style::dim)));
         }
@@ -88,7 +89,9 @@ final class ProjectsCommand implements Command {
                 ? projects.total() + (projects.total() == 1 ? " project" : " projects")
                 : "Showing " + first + "-" + last + " of " + projects.total() + " " + style.dot() + " page "
                         + projects.number() + " of " + projects.pageCount()
-                        + (projects.hasNext() ? " " + style.dot() + " /projects " + (projects.number() + 1) + " for more" : "");
+                        + (projects.hasNext()
+                                ? " " + style.dot() + " /projects " + (projects.number() + 1) + " for more"
+                                : "");
         session.println(style.dim(footer + " " + style.dot() + " /status <id> for details"));
     }
 

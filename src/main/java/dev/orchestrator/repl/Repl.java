@@ -3,8 +3,8 @@ package dev.orchestrator.repl;
 import dev.orchestrator.OrchestratorException;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectService;
-import dev.orchestrator.project.StatusCounts;
 import dev.orchestrator.project.ProjectStatus;
+import dev.orchestrator.project.StatusCounts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +62,8 @@ public final class Repl {
         this.terminal = terminal;
         this.banner = banner;
         this.dumb = Style.isDumb(terminal);
-        Commands commands = new Commands(
-                List.of(new HelpCommand(), new ProjectsCommand(), new StatusCommand(), new QuitCommand()));
+        Commands commands =
+                new Commands(List.of(new HelpCommand(), new ProjectsCommand(), new StatusCommand(), new QuitCommand()));
         this.session = new Session(projects, terminal, style, clock, commands);
         DefaultParser parser = new DefaultParser();
         // Ideas are prose: an apostrophe or a backslash is text, never a quote to be closed.
@@ -103,13 +103,18 @@ public final class Repl {
             }
             lastInterrupt = null;
             echo(line);
-            if (handle(line.strip()) == Command.Outcome.QUIT) {
+            if (handle(printable(line)) == Command.Outcome.QUIT) {
                 break;
             }
             session.flush();
         }
         session.println(session.style().dim("Everything is saved in " + banner.database() + ". Bye."));
         session.flush();
+    }
+
+    /** The line without control characters (a stray Ctrl+U or escape must not become part of an idea). */
+    static String printable(String line) {
+        return line.replaceAll("[\\p{Cntrl}&&[^\\t]]", "").replace('\t', ' ').strip();
     }
 
     private void echo(String line) {
@@ -129,8 +134,8 @@ public final class Repl {
             return true;
         }
         lastInterrupt = now;
-        session.println(session.style().dim(
-                "(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"));
+        session.println(session.style()
+                .dim("(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"));
         session.flush();
         return false;
     }
@@ -151,8 +156,8 @@ public final class Repl {
             session.error(e.getMessage());
         } catch (RuntimeException e) {
             log.error("unexpected failure handling '{}'", line, e);
-            session.error("something went wrong: " + e + ". Nothing saved was lost; details are in "
-                    + banner.logFile() + ".");
+            session.error("something went wrong: " + e + ". Nothing saved was lost; details are in " + banner.logFile()
+                    + ".");
         }
         return Command.Outcome.CONTINUE;
     }
@@ -174,7 +179,8 @@ public final class Repl {
         List<String> near = typed.isEmpty() ? List.of() : commands.nearest(typed);
         String didYouMean = near.isEmpty()
                 ? ""
-                : "Did you mean " + String.join(" or ", near.stream().map(n -> "/" + n).toList()) + "? ";
+                : "Did you mean "
+                        + String.join(" or ", near.stream().map(n -> "/" + n).toList()) + "? ";
         return didYouMean + "/help lists every command.";
     }
 
@@ -183,15 +189,15 @@ public final class Repl {
     private void newProject(String idea) {
         Style style = session.style();
         String suggested = session.projects().suggestName(idea);
-        session.println(style.dim("New project from your idea. Enter accepts the name, or type another; "
-                + "Ctrl+C cancels."));
+        session.println(
+                style.dim("New project from your idea. Enter accepts the name, or type another; " + "Ctrl+C cancels."));
         while (true) {
             String answer = askName(suggested);
             if (answer == null) {
                 session.println("Cancelled; no project was created.");
                 return;
             }
-            String name = answer.isBlank() ? suggested : answer.strip();
+            String name = printable(answer).isEmpty() ? suggested : printable(answer);
             var problem = session.projects().problemWithName(name);
             if (problem.isPresent()) {
                 session.error(problem.get() + ". Type another name, or press Ctrl+C to cancel.");
@@ -199,8 +205,9 @@ public final class Repl {
             }
             Project project = session.projects().create(idea, name);
             log.info("created project {} '{}' in {}", project.id(), project.name(), project.workspace());
-            session.println(style.success("Created project " + style.bold(project.id().toString()))
-                    + " " + style.dot() + " " + style.bold(project.name()));
+            session.println(
+                    style.success("Created project " + style.bold(project.id().toString())) + " " + style.dot() + " "
+                            + style.bold(project.name()));
             session.println("  Folder  " + project.workspace());
             session.println("  Status  " + StatusText.label(project.status()) + " " + style.dash() + " "
                     + StatusText.nextStep(project.status()));
@@ -245,8 +252,8 @@ public final class Repl {
 
     private void printBanner() {
         Style style = session.style();
-        session.println(style.bold("Orchestrator " + banner.version()) + " " + style.dot() + " database "
-                + banner.database());
+        session.println(
+                style.bold("Orchestrator " + banner.version()) + " " + style.dot() + " database " + banner.database());
         for (String warning : banner.warnings()) {
             session.println(style.yellow("warning: ") + warning);
         }

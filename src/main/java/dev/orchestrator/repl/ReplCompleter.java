@@ -42,10 +42,10 @@ final class ReplCompleter implements Completer {
     private void addProjects(List<Candidate> candidates) {
         for (Project project : projects.recent(MAX_PROJECTS)) {
             String description = project.name();
-            candidates.add(new Candidate(project.id().toString(), project.id().toString(), null, description, null,
-                    null, true));
-            candidates.add(new Candidate(project.slug(), project.slug(), null, "project " + project.id(), null, null,
-                    true));
+            candidates.add(new Candidate(
+                    project.id().toString(), project.id().toString(), null, description, null, null, true));
+            candidates.add(
+                    new Candidate(project.slug(), project.slug(), null, "project " + project.id(), null, null, true));
         }
     }
 }

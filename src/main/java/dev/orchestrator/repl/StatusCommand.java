@@ -62,12 +62,18 @@ final class StatusCommand implements Command {
         session.println(style.bold("Project " + project.id() + " " + style.dot() + " " + project.name()));
         field(session, "Status", StatusText.paint(project.status(), StatusText.label(project.status()), style));
         field(session, "Phase", project.currentPhase().map(Object::toString).orElse(style.dash()));
-        field(session, "Items", summary.itemsTotal() == 0
-                ? "none yet (the task breakdown phase creates them)"
-                : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
+        field(
+                session,
+                "Items",
+                summary.itemsTotal() == 0
+                        ? "none yet (the task breakdown phase creates them)"
+                        : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
         field(session, "Idea", wrap(project.idea(), session.width() - LABEL_WIDTH - 2));
         field(session, "Workspace", project.workspace().toString());
-        field(session, "Created", Times.dateTime(project.createdAt()) + " (" + Times.ago(project.createdAt(), now) + ")");
+        field(
+                session,
+                "Created",
+                Times.dateTime(project.createdAt()) + " (" + Times.ago(project.createdAt(), now) + ")");
         field(session, "Activity", Times.ago(summary.lastActivity(), now));
         session.println("  " + style.bold("Phases"));
         for (PhaseState phase : session.projects().repository().phases(project.id())) {
@@ -80,7 +86,8 @@ final class StatusCommand implements Command {
         if (!events.isEmpty()) {
             session.println("  " + style.bold("Recent"));
             for (ProjectEvent event : events) {
-                session.println("    " + style.dim(Times.dateTime(event.at())) + "  " + event.type().replace('_', ' '));
+                session.println("    " + style.dim(Times.dateTime(event.at())) + "  "
+                        + event.type().replace('_', ' '));
             }
         }
         session.println(StatusText.nextStep(project.status()));

@@ -43,8 +43,9 @@ final class StatusText {
     /** What the person can do next about a project in this status. */
     static String nextStep(ProjectStatus status) {
         return switch (status) {
-            case NOT_STARTED -> "Saved, not running: this version of Orchestrator records projects but does not run "
-                    + "their pipeline yet. Nothing is running for this project.";
+            case NOT_STARTED ->
+                "Saved, not running: this version of Orchestrator records projects but does not run "
+                        + "their pipeline yet. Nothing is running for this project.";
             case RUNNING -> "Running.";
             case WAITING_APPROVAL -> "Waiting for your approval.";
             case CLARIFYING -> "Waiting for your answers.";

@@ -18,7 +18,8 @@ public record Style(boolean color, boolean unicode) {
 
     public static Style of(Terminal terminal, Map<String, String> environment) {
         boolean dumb = isDumb(terminal);
-        boolean noColor = environment.containsKey("NO_COLOR") && !environment.get("NO_COLOR").isEmpty();
+        boolean noColor = environment.containsKey("NO_COLOR")
+                && !environment.get("NO_COLOR").isEmpty();
         Integer colors = terminal.getNumericCapability(InfoCmp.Capability.max_colors);
         boolean color = !dumb && !noColor && colors != null && colors >= 8;
         boolean unicode = !dumb && StandardCharsets.UTF_8.equals(terminal.encoding());

@@ -59,7 +59,8 @@ public final class Table {
         }
         fit(widths, maxWidth);
         List<String> lines = new ArrayList<>(rows.size() + 1);
-        List<Cell> header = columns.stream().map(c -> new Cell(c.header(), style::bold)).toList();
+        List<Cell> header =
+                columns.stream().map(c -> new Cell(c.header(), style::bold)).toList();
         lines.add(line(header, widths));
         for (List<Cell> row : rows) {
             lines.add(line(row, widths));

@@ -96,7 +96,9 @@ public final class Database implements AutoCloseable {
             config.enforceForeignKeys(true);
             config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
             config.setSynchronous(
-                    durability == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+                    durability == Durability.FULL
+                            ? SQLiteConfig.SynchronousMode.FULL
+                            : SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             return new Database(absolute, config.createConnection(url));
         } catch (SQLException e) {
@@ -187,7 +189,8 @@ public final class Database implements AutoCloseable {
             statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             installed = installedVersion(statement, file);
             if (installed > SCHEMA_VERSION) {
-                throw new StoreException("the database " + file + " was written by a newer Orchestrator (schema version "
+                throw new StoreException("the database " + file
+                        + " was written by a newer Orchestrator (schema version "
                         + installed + "; this one knows up to " + SCHEMA_VERSION + "). Nothing was changed. Run the "
                         + "newer Orchestrator, or set ORCHESTRATOR_HOME to another folder to start afresh.");
             }
@@ -242,13 +245,20 @@ public final class Database implements AutoCloseable {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
-            log.info("migrated {} from schema version {} to {} ({} migrations)", file, from, result.targetSchemaVersion,
+            log.info(
+                    "migrated {} from schema version {} to {} ({} migrations)",
+                    file,
+                    from,
+                    result.targetSchemaVersion,
                     result.migrationsExecuted);
         } catch (FlywayException e) {
-            throw new StoreException("migrating the database " + file + " to schema version " + SCHEMA_VERSION
-                    + " failed: " + e.getMessage().lines().findFirst().orElse("") + ". Nothing was lost: the "
-                    + "migration runs in a transaction" + (from > 0 ? " and a backup was made next to the file" : "")
-                    + ".", e);
+            throw new StoreException(
+                    "migrating the database " + file + " to schema version " + SCHEMA_VERSION
+                            + " failed: " + e.getMessage().lines().findFirst().orElse("") + ". Nothing was lost: the "
+                            + "migration runs in a transaction"
+                            + (from > 0 ? " and a backup was made next to the file" : "")
+                            + ".",
+                    e);
         }
     }
 

@@ -43,8 +43,9 @@ import org.jooq.Record3;
 
 /** Projects in SQLite. Every change is one transaction that also appends its event. */
 public final class SqliteProjectRepository implements ProjectRepository {
-    private static final Field<Integer> DONE_ITEMS =
-            sum(when(WORK_ITEMS.STATUS.eq("done"), inline(1)).otherwise(inline(0))).cast(Integer.class);
+    private static final Field<Integer> DONE_ITEMS = sum(when(WORK_ITEMS.STATUS.eq("done"), inline(1))
+                    .otherwise(inline(0)))
+            .cast(Integer.class);
 
     private final Database database;
     private final InstantSource clock;
@@ -79,17 +80,24 @@ public final class SqliteProjectRepository implements ProjectRepository {
                         .set(PHASES.STATUS, PhaseStatus.PENDING.wireName())
                         .execute();
             }
-            appendEvent(dsl, row.getId(), now, "project_created", Map.of(
-                    "name", project.name(),
-                    "slug", project.slug(),
-                    "workspace", project.workspace().toString()));
+            appendEvent(
+                    dsl,
+                    row.getId(),
+                    now,
+                    "project_created",
+                    Map.of(
+                            "name", project.name(),
+                            "slug", project.slug(),
+                            "workspace", project.workspace().toString()));
             return toProject(row);
         });
     }
 
     @Override
     public Optional<Project> find(ProjectId id) {
-        return database.read(dsl -> dsl.selectFrom(PROJECTS).where(PROJECTS.ID.eq(id.value())).fetchOptional())
+        return database.read(dsl -> dsl.selectFrom(PROJECTS)
+                        .where(PROJECTS.ID.eq(id.value()))
+                        .fetchOptional())
                 .map(SqliteProjectRepository::toProject);
     }
 
@@ -110,7 +118,8 @@ public final class SqliteProjectRepository implements ProjectRepository {
     }
 
     private static boolean taken(DSLContext dsl, String name, String slug) {
-        return dsl.fetchExists(PROJECTS, lower(PROJECTS.NAME).eq(name.toLowerCase(Locale.ROOT)).or(PROJECTS.SLUG.eq(slug)));
+        return dsl.fetchExists(
+                PROJECTS, lower(PROJECTS.NAME).eq(name.toLowerCase(Locale.ROOT)).or(PROJECTS.SLUG.eq(slug)));
     }
 
     @Override
@@ -190,8 +199,8 @@ public final class SqliteProjectRepository implements ProjectRepository {
                 .where(EVENTS.PROJECT_ID.eq(id.value()))
                 .orderBy(EVENTS.ID.desc())
                 .limit(limit)
-                .fetch(row -> new ProjectEvent(
-                        row.getId(), id, row.getOccurredAt(), row.getType(), row.getPayload()))));
+                .fetch(row ->
+                        new ProjectEvent(row.getId(), id, row.getOccurredAt(), row.getType(), row.getPayload()))));
         Collections.reverse(events);
         return events;
     }

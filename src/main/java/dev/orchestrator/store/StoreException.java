@@ -29,18 +29,23 @@ public final class StoreException extends OrchestratorException {
         SQLiteErrorCode code = sql instanceof SQLiteException sqlite ? sqlite.getResultCode() : null;
         int primary = code == null ? -1 : code.code & 0xff;
         String message = switch (primary) {
-            case 13 -> "the disk holding " + file + " is full; the last change was not saved and nothing already "
-                    + "saved was lost. Free some space and try again.";
-            case 5, 6 -> "the database " + file + " stayed locked by another process for too long; nothing was "
-                    + "changed. Try again, or close the other Orchestrator using it.";
-            case 8 -> "the database " + file + " is read-only; nothing was changed. Check the file's and folder's "
-                    + "permissions.";
-            case 11, 26 -> "the file " + file + " is not a usable Orchestrator database (damaged or not SQLite). "
-                    + "Move it aside (and restore a backup if you have one), or set ORCHESTRATOR_HOME to another "
-                    + "folder.";
+            case 13 ->
+                "the disk holding " + file + " is full; the last change was not saved and nothing already "
+                        + "saved was lost. Free some space and try again.";
+            case 5, 6 ->
+                "the database " + file + " stayed locked by another process for too long; nothing was "
+                        + "changed. Try again, or close the other Orchestrator using it.";
+            case 8 ->
+                "the database " + file + " is read-only; nothing was changed. Check the file's and folder's "
+                        + "permissions.";
+            case 11, 26 ->
+                "the file " + file + " is not a usable Orchestrator database (damaged or not SQLite). "
+                        + "Move it aside (and restore a backup if you have one), or set ORCHESTRATOR_HOME to another "
+                        + "folder.";
             case 14 -> "the database " + file + " cannot be opened; check that its folder exists and is writable.";
-            case 10 -> "reading or writing " + file + " failed at the disk level (" + firstLine(sql) + "); "
-                    + "check the disk, then try again.";
+            case 10 ->
+                "reading or writing " + file + " failed at the disk level (" + firstLine(sql) + "); "
+                        + "check the disk, then try again.";
             default -> "the database " + file + " failed: " + (sql == null ? firstLine(failure) : firstLine(sql));
         };
         return new StoreException(message, failure);
@@ -57,6 +62,8 @@ public final class StoreException extends OrchestratorException {
 
     private static String firstLine(Throwable t) {
         String message = t.getMessage();
-        return message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+        return message == null
+                ? t.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("");
     }
 }

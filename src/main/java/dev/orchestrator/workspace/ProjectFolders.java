@@ -64,9 +64,11 @@ public final class ProjectFolders {
             Files.createDirectories(folder);
             return !existed;
         } catch (IOException e) {
-            throw new WorkspaceException("cannot create the project folder " + folder + " (" + describe(e) + "). "
-                    + "Check that the workspace " + root + " is writable and has free space, or set another "
-                    + "workspace (--workspace DIR).", e);
+            throw new WorkspaceException(
+                    "cannot create the project folder " + folder + " (" + describe(e) + "). "
+                            + "Check that the workspace " + root + " is writable and has free space, or set another "
+                            + "workspace (--workspace DIR).",
+                    e);
         }
     }
 

@@ -21,8 +21,8 @@ class ConfigLoaderTest {
         return Files.createDirectories(dir.resolve("home"));
     }
 
-    private ConfigLoader.Loaded load(
-            Optional<Path> file, Map<String, String> env, List<ConfigLoader.FlagSetting> flags) throws IOException {
+    private ConfigLoader.Loaded load(Optional<Path> file, Map<String, String> env, List<ConfigLoader.FlagSetting> flags)
+            throws IOException {
         return ConfigLoader.load(new ConfigLoader.Inputs(home(), file, env, flags, dir.resolve("cwd")));
     }
 
@@ -59,10 +59,12 @@ class ConfigLoaderTest {
 
     @Test
     void layers_overrideInOrder_defaultsHomeFileConfigFlagEnvironmentFlags() throws IOException {
-        Files.writeString(home().resolve("config.yaml"), "autonomy: full\nagent:\n  model: home-model\n  max_turns: 7\n");
+        Files.writeString(
+                home().resolve("config.yaml"), "autonomy: full\nagent:\n  model: home-model\n  max_turns: 7\n");
         Path explicit = write("explicit.yaml", "agent:\n  model: file-model\n");
 
-        OrchestratorConfig fileOnly = load(Optional.of(explicit), Map.of(), List.of()).config();
+        OrchestratorConfig fileOnly =
+                load(Optional.of(explicit), Map.of(), List.of()).config();
         assertThat(fileOnly.autonomy()).isEqualTo(Autonomy.FULL);
         assertThat(fileOnly.agent().model()).contains("file-model");
         assertThat(fileOnly.agent().maxTurns()).isEqualTo(7);
@@ -73,7 +75,9 @@ class ConfigLoaderTest {
         assertThat(withEnv.agent().maxTurns()).isEqualTo(9);
 
         OrchestratorConfig withFlags = load(
-                        Optional.of(explicit), env, List.of(set("agent.model", "flag-model"), set("autonomy", "checkpoint")))
+                        Optional.of(explicit),
+                        env,
+                        List.of(set("agent.model", "flag-model"), set("autonomy", "checkpoint")))
                 .config();
         assertThat(withFlags.agent().model()).contains("flag-model");
         assertThat(withFlags.agent().maxTurns()).isEqualTo(9);
@@ -152,15 +156,19 @@ class ConfigLoaderTest {
 
     @Test
     void file_unknownKeysAreAllReportedWithSuggestions() throws IOException {
-        Path file = write("bad.yaml", "autonomy: full\nagent:\n  modle: x\nphases:\n  implemnt:\n    enabled: true\nfoo: 1\n");
+        Path file = write(
+                "bad.yaml", "autonomy: full\nagent:\n  modle: x\nphases:\n  implemnt:\n    enabled: true\nfoo: 1\n");
 
         assertThatThrownBy(() -> load(Optional.of(file), Map.of(), List.of()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .containsExactly(
-                                "unknown key agent.modle (" + file + ", line 3); did you mean agent.model?",
-                                "unknown key phases.implemnt (" + file + ", line 5); did you mean phases.implement?",
-                                "unknown key foo (" + file + ", line 7); the keys allowed at the top level are:"
-                                        + " agent, autonomy, budget, phases, recovery, workspace."));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "unknown key agent.modle (" + file + ", line 3); did you mean agent.model?",
+                                        "unknown key phases.implemnt (" + file
+                                                + ", line 5); did you mean phases.implement?",
+                                        "unknown key foo (" + file + ", line 7); the keys allowed at the top level are:"
+                                                + " agent, autonomy, budget, phases, recovery, workspace."));
     }
 
     @Test
@@ -198,7 +206,8 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> load(Optional.of(file), Map.of(), List.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("agent must be a mapping of keys, not the value \"claude\" (" + file + ", line 1)");
+                .hasMessageContaining(
+                        "agent must be a mapping of keys, not the value \"claude\" (" + file + ", line 1)");
     }
 
     @Test
@@ -233,7 +242,8 @@ class ConfigLoaderTest {
     void file_emptyFileChangesNothing() throws IOException {
         Path file = write("empty.yaml", "# nothing here\n");
 
-        assertThat(load(Optional.of(file), Map.of(), List.of()).config()).isEqualTo(loadDefaults().config());
+        assertThat(load(Optional.of(file), Map.of(), List.of()).config())
+                .isEqualTo(loadDefaults().config());
     }
 
     @Test
@@ -281,7 +291,8 @@ class ConfigLoaderTest {
     void flags_unknownKeyIsRefusedWithASuggestion() {
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), List.of(set("agent.max_turn", "3"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("agent.max_turn is not a key that takes a single value; did you mean agent.max_turns?");
+                .hasMessageContaining(
+                        "agent.max_turn is not a key that takes a single value; did you mean agent.max_turns?");
     }
 
     @Test

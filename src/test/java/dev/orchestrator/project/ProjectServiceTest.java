@@ -29,7 +29,9 @@ class ProjectServiceTest {
         database = Database.open(dir.resolve("orchestrator.db"), Database.Durability.NORMAL);
         workspace = dir.resolve("workspace");
         service = new ProjectService(
-                new SqliteProjectRepository(database, InstantSource.system()), new ProjectFolders(workspace), () -> "{}");
+                new SqliteProjectRepository(database, InstantSource.system()),
+                new ProjectFolders(workspace),
+                () -> "{}");
     }
 
     @AfterEach

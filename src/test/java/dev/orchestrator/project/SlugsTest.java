@@ -21,7 +21,8 @@ class SlugsTest {
 
     @Test
     void suggest_keepsTheFirstMeaningfulWords() {
-        assertThat(Slugs.suggest("Build me a CLI todo app with tags and due dates")).isEqualTo("cli-todo-tags-due");
+        assertThat(Slugs.suggest("Build me a CLI todo app with tags and due dates"))
+                .isEqualTo("cli-todo-tags-due");
         assertThat(Slugs.suggest("please make a weather dashboard")).isEqualTo("weather-dashboard");
     }
 

@@ -43,7 +43,9 @@ final class ReplDriver implements AutoCloseable {
         this.database = Database.open(home.resolve("orchestrator.db"), Database.Durability.NORMAL);
         InstantSource clock = now::get;
         this.service = new ProjectService(
-                new SqliteProjectRepository(database, clock), new ProjectFolders(home.resolve("workspace")), () -> "{}");
+                new SqliteProjectRepository(database, clock),
+                new ProjectFolders(home.resolve("workspace")),
+                () -> "{}");
         this.terminal = new DumbTerminal(
                 "test", Terminal.TYPE_DUMB, new PipedInputStream(keyboard, 64 * 1024), screen, StandardCharsets.UTF_8);
         // A person's terminal turns Ctrl+C into an interrupt and knows Ctrl+D as end of input.
@@ -115,13 +117,14 @@ final class ReplDriver implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (thread.isAlive()) {
-            keyboard.close();
+            press("\u0003/quit\n"); // Ctrl+C drops whatever is half-typed, then leave
             try {
                 thread.join(WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        keyboard.close();
         terminal.close();
         database.close();
     }

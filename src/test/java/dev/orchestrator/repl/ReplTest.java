@@ -54,11 +54,15 @@ class ReplTest {
         start().type("Build me a CLI todo app with tags").awaitOutput("Name [cli-todo-tags]: ");
         String shown = repl.type("").awaitOutput("/status 1 shows it");
 
-        assertThat(shown).contains("Created project 1 - cli-todo-tags")
+        assertThat(shown)
+                .contains("Created project 1 - cli-todo-tags")
                 .contains("Folder  " + home.resolve("workspace/cli-todo-tags"))
                 .contains("not started");
         assertThat(home.resolve("workspace/cli-todo-tags")).isDirectory();
-        assertThat(repl.service.resolve("1")).get().extracting(Project::idea).isEqualTo("Build me a CLI todo app with tags");
+        assertThat(repl.service.resolve("1"))
+                .get()
+                .extracting(Project::idea)
+                .isEqualTo("Build me a CLI todo app with tags");
     }
 
     @Test
@@ -106,10 +110,11 @@ class ReplTest {
         String shown = repl.type("/projects").awaitOutput("2 projects");
 
         String table = shown.substring(shown.indexOf("ID  NAME"));
-        assertThat(table.lines().limit(3)).containsExactly(
-                "ID  NAME                STATUS       PHASE  PROGRESS  LAST ACTIVITY",
-                " 2  a-much-longer-name  not started  -             -  just now",
-                " 1  alpha               not started  -             -  just now");
+        assertThat(table.lines().limit(3))
+                .containsExactly(
+                        "ID  NAME                STATUS       PHASE  PROGRESS  LAST ACTIVITY",
+                        " 2  a-much-longer-name  not started  -             -  just now",
+                        " 1  alpha               not started  -             -  just now");
     }
 
     @Test
@@ -125,7 +130,8 @@ class ReplTest {
         String second = repl.type("/projects 2").awaitOutput("Showing 19-30 of 30");
         assertThat(second).contains("project-1 ");
         assertThat(repl.type("/projects 9").awaitOutput("there is no page 9")).contains("the last page is 2");
-        assertThat(repl.type("/projects two").awaitOutput("takes a page number")).contains("/projects 2");
+        assertThat(repl.type("/projects two").awaitOutput("takes a page number"))
+                .contains("/projects 2");
     }
 
     @Test
@@ -166,7 +172,8 @@ class ReplTest {
     void unknownCommand_suggestsTheNearest() throws Exception {
         assertThat(start().type("/projcts").awaitOutput("/help lists every command"))
                 .contains("error: unknown command /projcts. Did you mean /projects?");
-        assertThat(repl.type("/").awaitOutput("a command name goes after the slash")).isNotEmpty();
+        assertThat(repl.type("/").awaitOutput("a command name goes after the slash"))
+                .isNotEmpty();
     }
 
     @Test
@@ -217,8 +224,9 @@ class ReplTest {
         start().press("\u0004");
 
         repl.awaitExit();
-        assertThat(repl.output()).endsWith("Everything is saved in " + home.resolve("orchestrator.db") + ". Bye."
-                + System.lineSeparator());
+        assertThat(repl.output())
+                .endsWith("Everything is saved in " + home.resolve("orchestrator.db") + ". Bye."
+                        + System.lineSeparator());
     }
 
     @Test
@@ -235,5 +243,13 @@ class ReplTest {
         repl.awaitExit();
 
         assertThat(Files.readString(home.resolve("history"))).contains("/projects");
+    }
+
+    @Test
+    void controlCharactersNeverBecomePartOfAnIdeaOrCommand() throws Exception {
+        start().type("\u0015/projects").awaitOutput("No projects yet. Type an idea to start one, for example");
+
+        assertThat(Repl.printable("a\u001b[31mb\tc ")).isEqualTo("a[31mb c");
+        assertThat(repl.service.repository().counts().total()).isZero();
     }
 }

@@ -56,8 +56,7 @@ class DatabaseTest {
         try (Database db = Database.open(dbFile(), Database.Durability.FULL)) {
             assertThat(value(db, "PRAGMA journal_mode")).hasToString("wal");
             assertThat(value(db, "PRAGMA foreign_keys")).hasToString("1");
-            assertThat(value(db, "PRAGMA busy_timeout"))
-                    .hasToString(String.valueOf(Database.BUSY_TIMEOUT_MILLIS));
+            assertThat(value(db, "PRAGMA busy_timeout")).hasToString(String.valueOf(Database.BUSY_TIMEOUT_MILLIS));
             assertThat(value(db, "PRAGMA synchronous")).hasToString("2");
         }
         try (Database db = Database.open(dbFile(), Database.Durability.NORMAL)) {
@@ -120,7 +119,8 @@ class DatabaseTest {
                 SqliteProjectRepository.appendEvent(dsl, null, Instant.EPOCH, "first", Map.of());
                 return null;
             });
-            assertThatThrownBy(() -> db.write(dsl -> dsl.update(EVENTS).set(EVENTS.TYPE, "changed").execute()))
+            assertThatThrownBy(() -> db.write(dsl ->
+                            dsl.update(EVENTS).set(EVENTS.TYPE, "changed").execute()))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("events are append-only");
             assertThat(value(db, "SELECT type FROM events")).isEqualTo("first");

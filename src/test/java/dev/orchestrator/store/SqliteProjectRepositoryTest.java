@@ -67,12 +67,10 @@ class SqliteProjectRepositoryTest {
                         org.assertj.core.groups.Tuple.tuple(PhaseName.IMPLEMENT, PhaseStatus.PENDING),
                         org.assertj.core.groups.Tuple.tuple(PhaseName.TEST, PhaseStatus.PENDING),
                         org.assertj.core.groups.Tuple.tuple(PhaseName.DEPLOY, PhaseStatus.PENDING));
-        assertThat(projects.recentEvents(project.id(), 10))
-                .singleElement()
-                .satisfies(event -> {
-                    assertThat(event.type()).isEqualTo("project_created");
-                    assertThat(event.payload()).contains("\"name\":\"todo-cli\"");
-                });
+        assertThat(projects.recentEvents(project.id(), 10)).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo("project_created");
+            assertThat(event.payload()).contains("\"name\":\"todo-cli\"");
+        });
     }
 
     @Test

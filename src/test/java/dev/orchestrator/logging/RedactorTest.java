@@ -1,0 +1,38 @@
+package dev.orchestrator.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+    @Test
+    void redact_masksKeysByTheirShape() {
+        assertThat(Redactor.redact("key sk-ant-api03-abcdefghijklmnop used")).isEqualTo("key [REDACTED] used");
+        assertThat(Redactor.redact("openai sk-proj-ABCDEFGHIJKLMNOPQRSTUV")).isEqualTo("openai [REDACTED]");
+        assertThat(Redactor.redact("ghp_0123456789abcdefghijABCDEFGHIJ")).isEqualTo("[REDACTED]");
+        assertThat(Redactor.redact("AKIAABCDEFGHIJKLMNOP")).isEqualTo("[REDACTED]");
+    }
+
+    @Test
+    void redact_masksValuesOfSecretNamedSettings() {
+        assertThat(Redactor.redact("ANTHROPIC_API_KEY=abc123xyz other=1"))
+                .isEqualTo("ANTHROPIC_API_KEY=[REDACTED] other=1");
+        assertThat(Redactor.redact("{\"api_key\": \"hunter22\"}")).isEqualTo("{\"api_key\": \"[REDACTED]\"}");
+        assertThat(Redactor.redact("Authorization: Bearer abc.def.ghi")).isEqualTo("Authorization: Bearer [REDACTED]");
+        assertThat(Redactor.redact("password: swordfish")).isEqualTo("password: [REDACTED]");
+    }
+
+    @Test
+    void redact_leavesOrdinaryTextAlone() {
+        String text = "Build a CLI that tracks tokens of appreciation; skip the key-value store";
+        assertThat(Redactor.redact(text)).isEqualTo(text);
+        assertThat(Redactor.redact(null)).isNull();
+    }
+
+    @Test
+    void isSecretName_recognisesTheUsualNames() {
+        assertThat(Redactor.isSecretName("ANTHROPIC_API_KEY")).isTrue();
+        assertThat(Redactor.isSecretName("GITHUB_TOKEN")).isTrue();
+        assertThat(Redactor.isSecretName("ANTHROPIC_BASE_URL")).isFalse();
+    }
+}
