@@ -2,7 +2,7 @@ package dev.orchestrator.repl;
 
 import java.util.List;
 
-/** A slash command. Implementations are small and stateless; the session carries the state. */
+/** A slash command: what it is called and how it is used, and what it does. Stateless; the session carries state. */
 interface Command {
 
     /** What the REPL does after a command. */
@@ -11,27 +11,29 @@ interface Command {
         QUIT
     }
 
-    /** The name typed after the slash. */
-    String name();
+    /**
+     * How a command is named and taught.
+     *
+     * @param name what is typed after the slash
+     * @param aliases other names that run it
+     * @param arguments its arguments as help shows them, e.g. {@code [id|name]}
+     * @param summary what it does, in one line
+     * @param example a full example line
+     * @param takesProject whether its argument is a project, for tab completion
+     */
+    record Spec(
+            String name, List<String> aliases, String arguments, String summary, String example, boolean takesProject) {
+        public Spec {
+            aliases = List.copyOf(aliases);
+        }
 
-    /** Other names that run the same command. */
-    default List<String> aliases() {
-        return List.of();
+        /** {@code /status [id|name]}. */
+        String usage() {
+            return "/" + name + (arguments.isEmpty() ? "" : " " + arguments);
+        }
     }
 
-    /** The arguments, as shown in help: {@code [id|name]}. */
-    String arguments();
-
-    /** What it does, in one line. */
-    String summary();
-
-    /** A full example line. */
-    String example();
-
-    /** Whether its argument is a project, for tab completion. */
-    default boolean takesProject() {
-        return false;
-    }
+    Spec spec();
 
     Outcome run(String arguments, Session session);
 }

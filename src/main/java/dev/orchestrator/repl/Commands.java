@@ -16,8 +16,8 @@ final class Commands {
     Commands(List<Command> commands) {
         this.commands = List.copyOf(commands);
         for (Command command : commands) {
-            byName.put(command.name(), command);
-            command.aliases().forEach(alias -> byName.put(alias, command));
+            byName.put(command.spec().name(), command);
+            command.spec().aliases().forEach(alias -> byName.put(alias, command));
         }
     }
 
@@ -42,7 +42,7 @@ final class Commands {
                 near.clear();
             }
             if (distance == best) {
-                near.add(byName.get(name).name());
+                near.add(byName.get(name).spec().name());
             }
         }
         return best <= Math.max(2, wanted.length() / 3)

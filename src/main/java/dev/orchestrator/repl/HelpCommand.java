@@ -4,29 +4,12 @@ import java.util.List;
 
 /** {@code /help [command]}: every command with what it does and an example. */
 final class HelpCommand implements Command {
-    @Override
-    public String name() {
-        return "help";
-    }
+    private static final Spec SPEC =
+            new Spec("help", List.of("?"), "[command]", "list the commands, or explain one", "/help status", false);
 
     @Override
-    public List<String> aliases() {
-        return List.of("?");
-    }
-
-    @Override
-    public String arguments() {
-        return "[command]";
-    }
-
-    @Override
-    public String summary() {
-        return "list the commands, or explain one";
-    }
-
-    @Override
-    public String example() {
-        return "/help status";
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override
@@ -45,11 +28,11 @@ final class HelpCommand implements Command {
         Table table = new Table(List.of(
                 Table.Column.left("command"), Table.Column.shrinking("what it does"), Table.Column.left("example")));
         for (Command command : session.commands().all()) {
-            String usage = "/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments());
+            Spec spec = command.spec();
             table.row(List.of(
-                    new Table.Cell(usage, style::cyan),
-                    Table.Cell.plain(command.summary()),
-                    new Table.Cell(command.example(), style::dim)));
+                    new Table.Cell(spec.usage(), style::cyan),
+                    Table.Cell.plain(spec.summary()),
+                    new Table.Cell(spec.example(), style::dim)));
         }
         table.render(session.width(), style).stream()
                 .skip(1)
@@ -67,17 +50,15 @@ final class HelpCommand implements Command {
             session.error("there is no command /" + wanted + ". " + Repl.suggestion(session.commands(), wanted));
             return Outcome.CONTINUE;
         }
-        Command command = found.get();
+        Spec spec = found.get().spec();
         Style style = session.style();
-        session.println(
-                style.cyan("/" + command.name() + (command.arguments().isEmpty() ? "" : " " + command.arguments()))
-                        + "  " + command.summary());
-        if (!command.aliases().isEmpty()) {
+        session.println(style.cyan(spec.usage()) + "  " + spec.summary());
+        if (!spec.aliases().isEmpty()) {
             session.println("  also: "
                     + String.join(
-                            ", ", command.aliases().stream().map(a -> "/" + a).toList()));
+                            ", ", spec.aliases().stream().map(a -> "/" + a).toList()));
         }
-        session.println("  example: " + command.example());
+        session.println("  example: " + spec.example());
         return Outcome.CONTINUE;
     }
 }

@@ -8,29 +8,12 @@ import java.util.List;
 
 /** {@code /projects [page]}: every project, newest first, a page at a time. */
 final class ProjectsCommand implements Command {
-    @Override
-    public String name() {
-        return "projects";
-    }
+    private static final Spec SPEC =
+            new Spec("projects", List.of("ls", "list"), "[page]", "list projects, newest first", "/projects 2", false);
 
     @Override
-    public List<String> aliases() {
-        return List.of("ls", "list");
-    }
-
-    @Override
-    public String arguments() {
-        return "[page]";
-    }
-
-    @Override
-    public String summary() {
-        return "list projects, newest first";
-    }
-
-    @Override
-    public String example() {
-        return "/projects 2";
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -4,29 +4,12 @@ import java.util.List;
 
 /** {@code /quit}: leave the session; everything is already saved. */
 final class QuitCommand implements Command {
-    @Override
-    public String name() {
-        return "quit";
-    }
+    private static final Spec SPEC = new Spec(
+            "quit", List.of("exit", "q"), "", "leave (also Ctrl+D); everything is already saved", "/quit", false);
 
     @Override
-    public List<String> aliases() {
-        return List.of("exit", "q");
-    }
-
-    @Override
-    public String arguments() {
-        return "";
-    }
-
-    @Override
-    public String summary() {
-        return "leave (also Ctrl+D); everything is already saved";
-    }
-
-    @Override
-    public String example() {
-        return "/quit";
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -26,15 +26,16 @@ final class ReplCompleter implements Completer {
         if (line.wordIndex() == 0) {
             if (line.word().startsWith("/")) {
                 for (Command command : commands.all()) {
+                    Command.Spec spec = command.spec();
                     candidates.add(new Candidate(
-                            "/" + command.name(), "/" + command.name(), null, command.summary(), null, null, true));
+                            "/" + spec.name(), "/" + spec.name(), null, spec.summary(), null, null, true));
                 }
             }
             return;
         }
         if (line.wordIndex() == 1 && words.getFirst().startsWith("/")) {
             commands.find(words.getFirst().substring(1))
-                    .filter(Command::takesProject)
+                    .filter(command -> command.spec().takesProject())
                     .ifPresent(command -> addProjects(candidates));
         }
     }

@@ -10,32 +10,20 @@ import java.util.Optional;
 
 /** {@code /status [id|name]}: one project in detail; the newest one when none is named. */
 final class StatusCommand implements Command {
+    private static final Spec SPEC = new Spec(
+            "status",
+            List.of(),
+            "[id|name]",
+            "show one project in detail (the newest if none is named)",
+            "/status 3",
+            true);
+
+    @Override
+    public Spec spec() {
+        return SPEC;
+    }
+
     private static final int LABEL_WIDTH = 11;
-
-    @Override
-    public String name() {
-        return "status";
-    }
-
-    @Override
-    public String arguments() {
-        return "[id|name]";
-    }
-
-    @Override
-    public String summary() {
-        return "show one project in detail (the newest if none is named)";
-    }
-
-    @Override
-    public String example() {
-        return "/status 3";
-    }
-
-    @Override
-    public boolean takesProject() {
-        return true;
-    }
 
     @Override
     public Outcome run(String arguments, Session session) {
