@@ -1,7 +1,5 @@
 package dev.orchestrator.project;
 
-import java.util.Locale;
-
 /** Where one phase of a project stands. */
 public enum PhaseStatus {
     PENDING,
@@ -12,15 +10,10 @@ public enum PhaseStatus {
     SKIPPED;
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static PhaseStatus fromWireName(String name) {
-        for (PhaseStatus status : values()) {
-            if (status.wireName().equals(name)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("unknown phase status '" + name + "'");
+        return WireNames.parse(PhaseStatus.class, name);
     }
 }

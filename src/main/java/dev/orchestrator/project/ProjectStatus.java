@@ -1,7 +1,5 @@
 package dev.orchestrator.project;
 
-import java.util.Locale;
-
 /** Where a project stands as a whole. Stored by {@link #wireName()}. */
 public enum ProjectStatus {
     /** Created; its pipeline has not run yet. */
@@ -23,17 +21,12 @@ public enum ProjectStatus {
 
     /** The stored and displayed spelling, e.g. {@code not_started}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.of(this);
     }
 
     /** Reads a stored spelling; an unknown one means the database was written by a newer version. */
     public static ProjectStatus fromWireName(String name) {
-        for (ProjectStatus status : values()) {
-            if (status.wireName().equals(name)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("unknown project status '" + name + "'");
+        return WireNames.parse(ProjectStatus.class, name);
     }
 
     /** Whether the project's pipeline has nothing left to do. */
