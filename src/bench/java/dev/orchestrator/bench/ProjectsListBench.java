@@ -51,7 +51,7 @@ public final class ProjectsListBench {
                     screen,
                     StandardCharsets.UTF_8);
             var service = new ProjectService(repository, new ProjectFolders(home.resolve("ws")), () -> "{}");
-            var banner = new Repl.Banner("bench", database.file(), home.resolve("log"), List.of(), false);
+            var setup = new Repl.Setup("bench", database.file(), home.resolve("log"), List.of(), false);
             Thread repl = Thread.ofPlatform()
                     .start(
                             new Repl(
@@ -60,7 +60,7 @@ public final class ProjectsListBench {
                                     home.resolve("history"),
                                     Style.PLAIN,
                                     InstantSource.system(),
-                                    banner)::run);
+                                    setup)::run);
             waitFor(screen, "> ", 0);
 
             long[] nanos = new long[runs];

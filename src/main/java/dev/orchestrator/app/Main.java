@@ -12,7 +12,6 @@ import dev.orchestrator.store.SqliteProjectRepository;
 import dev.orchestrator.workspace.ProjectFolders;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -72,6 +71,11 @@ public final class Main {
         } catch (OrchestratorException e) {
             err.println("orchestrator: " + e.getMessage());
             return e.exitCode();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Main.class).error("unexpected failure", e);
+            err.println("orchestrator: unexpected failure: " + e + ". Nothing saved was lost; the log ("
+                    + System.getProperty(LogbackConfigurator.FILE_PROPERTY, "not started yet") + ") has the detail.");
+            return 1;
         }
     }
 
@@ -111,16 +115,18 @@ public final class Main {
                     projects,
                     new ProjectFolders(loaded.config().workspace()),
                     () -> ConfigSnapshot.json(loaded.config()));
-            var banner = new Repl.Banner(
+            var setup = new Repl.Setup(
                     Version.current(), database.file(), home.logFile(), loaded.warnings(), !isInteractive());
-            new Repl(session, service, home.history(), Style.of(session, environment), InstantSource.system(), banner)
+            new Repl(session, service, home.history(), Style.of(session, environment), InstantSource.system(), setup)
                     .run();
             log.info("session ended normally");
             return 0;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the terminal", e);
+            log.warn("closing the terminal failed", e);
+            return 0;
         } catch (CompletionException e) {
-            throw new UncheckedIOException("cannot open the terminal", (IOException) e.getCause());
+            throw new StartupException("cannot open the terminal (" + e.getCause() + "). Run Orchestrator in a "
+                    + "terminal, or pipe its input (it then reads line by line).");
         }
     }
 
@@ -154,8 +160,9 @@ public final class Main {
         try {
             Files.createDirectories(home.logFile().getParent());
         } catch (IOException e) {
-            throw new HomeException("cannot create " + home.logFile().getParent() + " (" + e.getMessage() + "). Make "
-                    + home.root() + " writable, or choose another folder with --home or ORCHESTRATOR_HOME.");
+            throw new StartupException(
+                    "cannot create " + home.logFile().getParent() + " (" + e.getMessage() + "). Make " + home.root()
+                            + " writable, or choose another folder with --home or ORCHESTRATOR_HOME.");
         }
         if (verbose) {
             err.println("logging debug detail to " + home.logFile());
@@ -171,9 +178,9 @@ public final class Main {
                 .build();
     }
 
-    /** The home folder cannot be used. */
-    static final class HomeException extends OrchestratorException {
-        HomeException(String message) {
+    /** Orchestrator cannot start: its home folder or the terminal cannot be used. */
+    static final class StartupException extends OrchestratorException {
+        StartupException(String message) {
             super(message);
         }
 

@@ -396,18 +396,16 @@ public final class ConfigLoader {
         return inputs.workingDirectory();
     }
 
-    /** The layer that set the value at this pointer, or of its closest parent that was set. */
+    /** The last layer that set the value at this pointer, or at its closest parent that any layer set. */
     private ConfigSource sourceOf(String pointer) {
-        for (String p = pointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
-            for (int i = layers.size() - 1; i >= 0; i--) {
-                if (!layers.get(i).tree().at(p.isEmpty() ? "" : p).isMissingNode() && !p.isEmpty()) {
-                    return layers.get(i).source();
+        for (String p = pointer; !p.isEmpty(); p = p.substring(0, p.lastIndexOf('/'))) {
+            for (Layer layer : layers.reversed()) {
+                if (!layer.tree().at(p).isMissingNode()) {
+                    return layer.source();
                 }
             }
-            if (p.isEmpty()) {
-                return layers.getFirst().source();
-            }
         }
+        return layers.getFirst().source();
     }
 
     private OrchestratorConfig bind(ObjectNode merged) {

@@ -16,7 +16,7 @@ public final class ConfigSnapshot {
     public static String json(OrchestratorConfig config) {
         ObjectNode tree = MAPPER.valueToTree(config);
         ObjectNode env = (ObjectNode) tree.path("agent").path("env");
-        for (String name : env.propertyNames()) {
+        for (String name : java.util.List.copyOf(env.propertyNames())) {
             if (Redactor.isSecretName(name)) {
                 env.put(name, "[REDACTED]");
             } else {

@@ -6,7 +6,9 @@ import java.util.Map;
 /** How many projects are in each status. */
 public record StatusCounts(Map<ProjectStatus, Long> byStatus) {
     public StatusCounts {
-        byStatus = Map.copyOf(new EnumMap<>(byStatus.isEmpty() ? Map.of(ProjectStatus.NOT_STARTED, 0L) : byStatus));
+        EnumMap<ProjectStatus, Long> copy = new EnumMap<>(ProjectStatus.class);
+        copy.putAll(byStatus);
+        byStatus = Map.copyOf(copy);
     }
 
     public long total() {

@@ -34,21 +34,22 @@ public final class Repl {
     static final Duration DOUBLE_INTERRUPT = Duration.ofSeconds(2);
 
     /**
-     * What the banner says about this installation.
+     * The installation the session reports on (banner, error hints) and how it reads input.
      *
+     * @param logFile where errors send the person for detail
+     * @param warnings configuration warnings, shown under the banner
      * @param echoInput repeat each line read after its prompt: for scripted input, where nobody
      *     typed it and so no terminal showed it
      */
-    public record Banner(String version, Path database, Path logFile, List<String> warnings, boolean echoInput) {
-        public Banner {
+    public record Setup(String version, Path database, Path logFile, List<String> warnings, boolean echoInput) {
+        public Setup {
             warnings = List.copyOf(warnings);
         }
     }
 
-    private final Terminal terminal;
     private final LineReader reader;
     private final Session session;
-    private final Banner banner;
+    private final Setup setup;
     private final boolean dumb;
     private Instant lastInterrupt;
 
@@ -58,9 +59,8 @@ public final class Repl {
             Path historyFile,
             Style style,
             InstantSource clock,
-            Banner banner) {
-        this.terminal = terminal;
-        this.banner = banner;
+            Setup setup) {
+        this.setup = setup;
         this.dumb = Style.isDumb(terminal);
         Commands commands =
                 new Commands(List.of(new HelpCommand(), new ProjectsCommand(), new StatusCommand(), new QuitCommand()));
@@ -108,7 +108,7 @@ public final class Repl {
             }
             session.flush();
         }
-        session.println(session.style().dim("Everything is saved in " + banner.database() + ". Bye."));
+        session.println(session.style().dim("Everything is saved in " + setup.database() + ". Bye."));
         session.flush();
     }
 
@@ -118,7 +118,7 @@ public final class Repl {
     }
 
     private void echo(String line) {
-        if (banner.echoInput()) {
+        if (setup.echoInput()) {
             session.println(line);
         }
     }
@@ -156,8 +156,8 @@ public final class Repl {
             session.error(e.getMessage());
         } catch (RuntimeException e) {
             log.error("unexpected failure handling '{}'", line, e);
-            session.error("something went wrong: " + e + ". Nothing saved was lost; details are in " + banner.logFile()
-                    + ".");
+            session.error(
+                    "something went wrong: " + e + ". Nothing saved was lost; details are in " + setup.logFile() + ".");
         }
         return Command.Outcome.CONTINUE;
     }
@@ -253,8 +253,8 @@ public final class Repl {
     private void printBanner() {
         Style style = session.style();
         session.println(
-                style.bold("Orchestrator " + banner.version()) + " " + style.dot() + " database " + banner.database());
-        for (String warning : banner.warnings()) {
+                style.bold("Orchestrator " + setup.version()) + " " + style.dot() + " database " + setup.database());
+        for (String warning : setup.warnings()) {
             session.println(style.yellow("warning: ") + warning);
         }
         StatusCounts counts = session.projects().repository().counts();
@@ -274,10 +274,5 @@ public final class Repl {
             session.println("Type an idea to start a new project.");
         }
         session.flush();
-    }
-
-    /** The terminal this session reads from. */
-    public Terminal terminal() {
-        return terminal;
     }
 }

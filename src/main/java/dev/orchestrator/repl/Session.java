@@ -43,10 +43,6 @@ final class Session {
         return clock;
     }
 
-    Terminal terminal() {
-        return terminal;
-    }
-
     void println(String line) {
         terminal.writer().println(line);
     }

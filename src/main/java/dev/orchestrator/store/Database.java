@@ -85,7 +85,10 @@ public final class Database implements AutoCloseable {
                     e);
         }
         String url = "jdbc:sqlite:" + absolute;
-        try (FileLock _ = migrationLock(absolute)) {
+        // Serialises the schema check and migration between processes starting at the same time.
+        Path lockFile = absolute.resolveSibling(absolute.getFileName() + ".migrate-lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock _ = channel.lock()) {
             prepareSchema(absolute, url);
         } catch (IOException e) {
             throw new StoreException("cannot lock " + absolute + " for its schema check: " + e.getMessage(), e);
@@ -113,14 +116,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs a query. */
     public <T> T read(Function<DSLContext, T> query) {
-        lock.lock();
-        try {
-            return query.apply(dsl);
-        } catch (DataAccessException e) {
-            throw StoreException.explain(file, e);
-        } finally {
-            lock.unlock();
-        }
+        return locked(connection -> query.apply(dsl));
     }
 
     /**
@@ -128,14 +124,12 @@ public final class Database implements AutoCloseable {
      * prompt, where jOOQ's one-time start-up cost would be felt; everything else uses {@link #read}.
      */
     <T> T readJdbc(JdbcQuery<T> query) {
-        lock.lock();
-        try {
-            return query.run(connection);
-        } catch (SQLException e) {
-            throw StoreException.explain(file, e);
-        } finally {
-            lock.unlock();
-        }
+        return locked(query);
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+    public <T> T write(Function<DSLContext, T> work) {
+        return locked(connection -> dsl.transactionResult(configuration -> work.apply(configuration.dsl())));
     }
 
     /** A query on a JDBC connection. */
@@ -144,12 +138,12 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
-    public <T> T write(Function<DSLContext, T> work) {
+    /** Runs on the connection under the lock, turning SQLite failures into messages a person can act on. */
+    private <T> T locked(JdbcQuery<T> work) {
         lock.lock();
         try {
-            return dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
-        } catch (DataAccessException e) {
+            return work.run(connection);
+        } catch (SQLException | DataAccessException e) {
             throw StoreException.explain(file, e);
         } finally {
             lock.unlock();
@@ -169,18 +163,6 @@ public final class Database implements AutoCloseable {
     }
 
     // ---- schema ------------------------------------------------------------------------------
-
-    /** Serialises the schema check and migration between processes starting at the same time. */
-    private static FileLock migrationLock(Path file) throws IOException {
-        Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            return new ClosingLock(channel, channel.lock());
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
 
     private static void prepareSchema(Path file, String url) {
         int installed;
@@ -259,30 +241,6 @@ public final class Database implements AutoCloseable {
                             + (from > 0 ? " and a backup was made next to the file" : "")
                             + ".",
                     e);
-        }
-    }
-
-    /** A file lock that also closes its channel. */
-    private static final class ClosingLock extends FileLock {
-        private final FileLock lock;
-
-        ClosingLock(FileChannel channel, FileLock lock) {
-            super(channel, lock.position(), lock.size(), lock.isShared());
-            this.lock = lock;
-        }
-
-        @Override
-        public boolean isValid() {
-            return lock.isValid();
-        }
-
-        @Override
-        public void release() throws IOException {
-            try {
-                lock.release();
-            } finally {
-                channel().close();
-            }
         }
     }
 }

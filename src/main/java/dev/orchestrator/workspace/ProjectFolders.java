@@ -1,8 +1,6 @@
 package dev.orchestrator.workspace;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -72,14 +70,18 @@ public final class ProjectFolders {
         }
     }
 
-    /** Removes a folder this process created for a project that was then not recorded; only if still empty. */
-    public void removeIfEmpty(String slug) {
+    /**
+     * Removes a folder this process created for a project that was then not recorded, only if it is
+     * still empty. Never throws: it runs while another failure is being reported.
+     *
+     * @return whether the folder is gone
+     */
+    public boolean removeIfEmpty(String slug) {
         try {
             Files.deleteIfExists(folderFor(slug));
-        } catch (DirectoryNotEmptyException e) {
-            // someone put something there in the meantime: leave it
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return false; // e.g. someone put something there in the meantime: leave it
         }
     }
 

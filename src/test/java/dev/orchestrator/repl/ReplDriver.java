@@ -60,7 +60,7 @@ final class ReplDriver implements AutoCloseable {
                 home.resolve("history"),
                 Style.PLAIN,
                 clock,
-                new Repl.Banner("9.9.9", database.file(), home.resolve("logs/orchestrator.log"), List.of(), true));
+                new Repl.Setup("9.9.9", database.file(), home.resolve("logs/orchestrator.log"), List.of(), true));
         this.thread = Thread.ofPlatform().name("repl-under-test").start(() -> {
             try {
                 repl.run();

@@ -77,7 +77,7 @@ class SqliteProjectRepositoryTest {
     void create_refusesATakenNameCaseInsensitivelyAndWritesNothing() {
         create("todo-cli");
 
-        assertThatThrownBy(() -> projects.create(new NewProject("TODO-CLI", "other", "x", dir, "{}")))
+        assertThatThrownBy(() -> projects.create(new NewProject("Todo-CLI", "other", "x", dir, "{}")))
                 .isInstanceOf(NameTakenException.class);
         assertThatThrownBy(() -> projects.create(new NewProject("other", "todo-cli", "x", dir, "{}")))
                 .isInstanceOf(NameTakenException.class);
