@@ -1,0 +1,37 @@
+package dev.orchestrator.agent;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an agent answered.
+ *
+ * @param text the agent's final message (for contract tasks it ends with the fenced JSON block)
+ * @param sessionId the agent's own session id, to continue the conversation later
+ * @param usage tokens and cost of this call
+ */
+public record AgentResult(String text, Optional<String> sessionId, Usage usage, Outcome outcome) {
+
+    public AgentResult {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    public boolean succeeded() {
+        return outcome instanceof Outcome.Success;
+    }
+
+    /** How a call ended. */
+    public sealed interface Outcome {
+        record Success() implements Outcome {}
+
+        record Failure(ErrorClass errorClass, String message) implements Outcome {
+            public Failure {
+                Objects.requireNonNull(errorClass, "errorClass");
+                Objects.requireNonNull(message, "message");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.orchestrator.agent;
+
+import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.contract.Contract;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One piece of work for an agent.
+ *
+ * @param phase the pipeline phase asking
+ * @param itemKey the work item ({@code W3}) the task is about, if any
+ * @param prompt the rendered prompt
+ * @param workDir where the agent works; it may edit files here
+ * @param contract the JSON contract the answer must end with, if any
+ * @param continueSession the agent's own session id to continue (a repair, a fix, a resume)
+ * @param timeout the longest the call may take
+ */
+public record AgentTask(
+        Role role,
+        PhaseName phase,
+        Optional<String> itemKey,
+        String prompt,
+        Path workDir,
+        Optional<Contract> contract,
+        Optional<String> continueSession,
+        Duration timeout) {
+
+    public AgentTask {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(itemKey, "itemKey");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(contract, "contract");
+        Objects.requireNonNull(continueSession, "continueSession");
+        Objects.requireNonNull(timeout, "timeout");
+    }
+}
