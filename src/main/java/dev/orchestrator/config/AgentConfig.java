@@ -1,9 +1,14 @@
 package dev.orchestrator.config;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** Which coding agent runs and how ({@code agent}). */
+/**
+ * Which coding agent runs and how ({@code agent}).
+ *
+ * @param script the script the {@code scripted} backend replays
+ */
 public record AgentConfig(
         AgentBackend backend,
         Optional<String> command,
@@ -11,7 +16,8 @@ public record AgentConfig(
         Optional<AgentBackend> fallback,
         int maxTurns,
         Map<String, String> env,
-        AgentTimeouts timeouts) {
+        AgentTimeouts timeouts,
+        Optional<Path> script) {
 
     public AgentConfig {
         InvalidSetting.requirePresent("backend", backend);
@@ -24,6 +30,11 @@ public record AgentConfig(
         InvalidSetting.requireRange("max_turns", maxTurns, 1, 10_000);
         env = env == null ? Map.of() : Map.copyOf(env);
         InvalidSetting.requirePresent("timeouts", timeouts);
+        script = script == null ? Optional.empty() : script;
+        if (backend == AgentBackend.SCRIPTED && script.isEmpty()) {
+            throw new InvalidSetting(
+                    "script", "is needed when agent.backend is scripted: name the script file to replay");
+        }
     }
 
     /** The program to run: {@code agent.command}, else the backend's usual name. */

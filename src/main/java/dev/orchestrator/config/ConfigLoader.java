@@ -365,27 +365,56 @@ public final class ConfigLoader {
 
     private void resolveWorkspace(ObjectNode merged) {
         JsonNode value = merged.get("workspace");
-        Path resolved;
         if (value == null || value.isNull()) {
-            resolved = inputs.home().resolve("workspace");
-        } else if (!value.isString() || value.asString().isBlank()) {
-            problems.add("workspace must be a folder path or null, not " + describeKind(value) + " ("
-                    + sourceOf("/workspace").describe("/workspace") + ").");
-            return;
+            merged.put(
+                    "workspace",
+                    inputs.home()
+                            .resolve("workspace")
+                            .toAbsolutePath()
+                            .normalize()
+                            .toString());
         } else {
-            String text = value.asString().strip();
-            try {
-                Path path = text.equals("~") || text.startsWith("~/")
-                        ? Path.of(System.getProperty("user.home")).resolve(text.substring(Math.min(2, text.length())))
-                        : Path.of(text);
-                resolved = baseDirectory(sourceOf("/workspace")).resolve(path);
-            } catch (InvalidPathException e) {
-                problems.add("workspace: \"" + text + "\" is not a valid path (" + e.getReason() + "; "
-                        + sourceOf("/workspace").describe("/workspace") + ").");
-                return;
-            }
+            resolvePath(merged, "workspace", "/workspace", "a folder path or null");
         }
-        merged.put("workspace", resolved.toAbsolutePath().normalize().toString());
+        if (merged.get("agent") instanceof ObjectNode agent) {
+            resolvePath(agent, "script", "/agent/script", "a file path or null");
+        }
+        if (merged.get("prompts") instanceof ObjectNode prompts) {
+            resolvePath(prompts, "dir", "/prompts/dir", "a folder path or null");
+        }
+    }
+
+    /**
+     * Makes the path at {@code key} absolute: a leading ~ is the home folder, and a relative path is
+     * relative to the file that set it (the working directory for flags and variables).
+     */
+    private void resolvePath(ObjectNode parent, String key, String pointer, String expected) {
+        JsonNode value = parent.get(key);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        String name = pointer.substring(1).replace('/', '.');
+        if (!value.isString() || value.asString().isBlank()) {
+            problems.add(name + " must be " + expected + ", not " + describeKind(value) + " ("
+                    + sourceOf(pointer).describe(pointer) + ").");
+            return;
+        }
+        String text = value.asString().strip();
+        try {
+            Path path = text.equals("~") || text.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home")).resolve(text.substring(Math.min(2, text.length())))
+                    : Path.of(text);
+            parent.put(
+                    key,
+                    baseDirectory(sourceOf(pointer))
+                            .resolve(path)
+                            .toAbsolutePath()
+                            .normalize()
+                            .toString());
+        } catch (InvalidPathException e) {
+            problems.add(name + ": \"" + text + "\" is not a valid path (" + e.getReason() + "; "
+                    + sourceOf(pointer).describe(pointer) + ").");
+        }
     }
 
     private Path baseDirectory(ConfigSource source) {

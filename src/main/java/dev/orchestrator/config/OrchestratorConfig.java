@@ -15,7 +15,10 @@ public record OrchestratorConfig(
         AgentConfig agent,
         Map<PhaseName, PhaseConfig> phases,
         RecoveryConfig recovery,
-        BudgetConfig budget) {
+        BudgetConfig budget,
+        StoreConfig store,
+        PromptsConfig prompts,
+        DeployConfig deploy) {
 
     public OrchestratorConfig {
         InvalidSetting.requirePresent("workspace", workspace);
@@ -24,6 +27,9 @@ public record OrchestratorConfig(
         InvalidSetting.requirePresent("phases", phases);
         InvalidSetting.requirePresent("recovery", recovery);
         InvalidSetting.requirePresent("budget", budget);
+        InvalidSetting.requirePresent("store", store);
+        InvalidSetting.requirePresent("prompts", prompts);
+        InvalidSetting.requirePresent("deploy", deploy);
         for (PhaseName name : PhaseName.values()) {
             if (phases.get(name) == null) {
                 throw new InvalidSetting("phases", "has no settings for phase " + name);

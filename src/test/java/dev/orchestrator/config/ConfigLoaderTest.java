@@ -168,7 +168,7 @@ class ConfigLoaderTest {
                                         "unknown key phases.implemnt (" + file
                                                 + ", line 5); did you mean phases.implement?",
                                         "unknown key foo (" + file + ", line 7); the keys allowed at the top level are:"
-                                                + " agent, autonomy, budget, phases, recovery, workspace."));
+                                                + " agent, autonomy, budget, deploy, phases, prompts, recovery, store, workspace."));
     }
 
     @Test
@@ -299,5 +299,40 @@ class ConfigLoaderTest {
     void environmentVariable_namesFollowTheKeyPath() {
         assertThat(ConfigLoader.environmentVariable("phases.task_breakdown.swarm_size"))
                 .isEqualTo("ORCHESTRATOR_PHASES_TASK_BREAKDOWN_SWARM_SIZE");
+    }
+
+    @Test
+    void paths_scriptAndPromptsDirAreRelativeToTheFileThatSetsThem() throws IOException {
+        Path file =
+                write("paths.yaml", "agent:\n  backend: scripted\n  script: run.yaml\nprompts:\n  dir: ~/my-prompts\n");
+
+        OrchestratorConfig config = load(Optional.of(file), Map.of(), List.of()).config();
+
+        assertThat(config.agent().script()).contains(file.getParent().resolve("run.yaml"));
+        assertThat(config.prompts().dir())
+                .contains(Path.of(System.getProperty("user.home")).resolve("my-prompts"));
+    }
+
+    @Test
+    void scriptedBackend_withoutScriptIsRefusedWithTheKey() {
+        assertThatThrownBy(() -> load(
+                        Optional.empty(),
+                        Map.of(),
+                        List.of(new ConfigLoader.FlagSetting(
+                                "agent.backend", "scripted", "--set agent.backend=scripted"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agent.script")
+                .hasMessageContaining("is needed when agent.backend is scripted");
+    }
+
+    @Test
+    void reviewCycles_areOnlyKnownWhereTheyApply() throws IOException {
+        Path file = write(
+                "cycles.yaml",
+                "phases:\n  implement:\n    max_review_cycles: 4\n  ideation:\n    max_review_cycles: 1\n");
+
+        assertThatThrownBy(() -> load(Optional.of(file), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key phases.ideation.max_review_cycles");
     }
 }
