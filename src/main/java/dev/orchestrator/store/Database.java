@@ -36,7 +36,7 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     /** The newest schema this build knows: the highest {@code V<n>__*.sql} in db/migration. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -58,11 +58,17 @@ public final class Database implements AutoCloseable {
     private final Connection connection;
     private final DSLContext dsl;
     private final ReentrantLock lock = new ReentrantLock();
+    private final GroupCommitWriter writer;
 
-    private Database(Path file, Connection connection) {
+    private Database(Path file, Connection connection, Connection writeConnection) {
         this.file = file;
         this.connection = connection;
-        this.dsl = DSL.using(
+        this.dsl = dsl(connection);
+        this.writer = new GroupCommitWriter(file, writeConnection, dsl(writeConnection));
+    }
+
+    private static DSLContext dsl(Connection connection) {
+        return DSL.using(
                 connection,
                 SQLDialect.SQLITE,
                 new Settings().withExecuteLogging(false).withRenderSchema(false));
@@ -103,7 +109,8 @@ public final class Database implements AutoCloseable {
                             ? SQLiteConfig.SynchronousMode.FULL
                             : SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            return new Database(absolute, config.createConnection(url));
+            // Reads and writes use separate connections: in WAL mode a read never waits for a commit.
+            return new Database(absolute, config.createConnection(url), config.createConnection(url));
         } catch (SQLException e) {
             throw StoreException.explain(absolute, e);
         }
@@ -127,9 +134,12 @@ public final class Database implements AutoCloseable {
         return locked(query);
     }
 
-    /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+    /**
+     * Runs {@code work} in one transaction, all of it or none of it, and returns once it is
+     * committed. Concurrent writes share a commit (see {@link GroupCommitWriter}).
+     */
     public <T> T write(Function<DSLContext, T> work) {
-        return locked(connection -> dsl.transactionResult(configuration -> work.apply(configuration.dsl())));
+        return writer.write(work);
     }
 
     /** A query on a JDBC connection. */
@@ -152,6 +162,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        writer.close();
         lock.lock();
         try {
             connection.close();
