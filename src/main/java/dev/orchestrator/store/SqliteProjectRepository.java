@@ -182,7 +182,11 @@ public final class SqliteProjectRepository implements ProjectRepository {
 
     @Override
     public List<PhaseState> phases(ProjectId id) {
-        return database.read(dsl -> dsl.selectFrom(PHASES)
+        return database.read(dsl -> phases(dsl, id));
+    }
+
+    static List<PhaseState> phases(DSLContext dsl, ProjectId id) {
+        return dsl.selectFrom(PHASES)
                 .where(PHASES.PROJECT_ID.eq(id.value()))
                 .orderBy(PHASES.ORDINAL)
                 .fetch(row -> new PhaseState(
@@ -190,7 +194,9 @@ public final class SqliteProjectRepository implements ProjectRepository {
                         PhaseStatus.fromWireName(row.getStatus()),
                         row.getAttempts(),
                         Optional.ofNullable(row.getStartedAt()),
-                        Optional.ofNullable(row.getEndedAt()))));
+                        Optional.ofNullable(row.getEndedAt()),
+                        Optional.ofNullable(row.getStartCommit()),
+                        Optional.ofNullable(row.getError())));
     }
 
     @Override
@@ -222,7 +228,7 @@ public final class SqliteProjectRepository implements ProjectRepository {
                 .execute();
     }
 
-    private static Project toProject(ProjectsRecord row) {
+    static Project toProject(ProjectsRecord row) {
         return new Project(
                 new ProjectId(row.getId()),
                 row.getName(),

@@ -1,0 +1,656 @@
+package dev.orchestrator.store;
+
+import static dev.orchestrator.store.generated.Tables.AGENT_SESSIONS;
+import static dev.orchestrator.store.generated.Tables.APPROVALS;
+import static dev.orchestrator.store.generated.Tables.CLARIFICATIONS;
+import static dev.orchestrator.store.generated.Tables.PHASES;
+import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
+import static dev.orchestrator.store.generated.Tables.PROJECTS;
+
+import dev.orchestrator.agent.ErrorClass;
+import dev.orchestrator.agent.Role;
+import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.contract.Contract;
+import dev.orchestrator.pipeline.Approval;
+import dev.orchestrator.pipeline.Claim;
+import dev.orchestrator.pipeline.Clarification;
+import dev.orchestrator.pipeline.PipelineStore;
+import dev.orchestrator.pipeline.SessionEnd;
+import dev.orchestrator.pipeline.Step;
+import dev.orchestrator.project.PhaseState;
+import dev.orchestrator.project.PhaseStatus;
+import dev.orchestrator.project.ProjectId;
+import dev.orchestrator.project.ProjectStatus;
+import dev.orchestrator.store.generated.tables.records.ApprovalsRecord;
+import dev.orchestrator.store.generated.tables.records.ClarificationsRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.jooq.DSLContext;
+import tools.jackson.core.type.TypeReference;
+
+/** The pipeline's state in SQLite: each change one transaction with its event. */
+public final class SqlitePipelineStore implements PipelineStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    private final Database database;
+    private final InstantSource clock;
+
+    public SqlitePipelineStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    // ---- ownership ----------------------------------------------------------------------------
+
+    @Override
+    public Claim claim(ProjectId project, String instance, Duration stale, Predicate<String> alive) {
+        return database.write(dsl -> {
+            var row = dsl.selectFrom(PROJECTS)
+                    .where(PROJECTS.ID.eq(project.value()))
+                    .fetchOptional()
+                    .orElseThrow(() -> new StoreException("project " + project + " does not exist."));
+            String owner = row.getOwnerInstance();
+            Instant now = now();
+            if (owner != null && !owner.equals(instance) && isAlive(owner, row.getHeartbeatAt(), now, stale, alive)) {
+                return new Claim.OwnedElsewhere(owner, Optional.ofNullable(row.getHeartbeatAt()));
+            }
+            row.setOwnerInstance(instance);
+            row.setHeartbeatAt(now);
+            row.setUpdatedAt(now);
+            row.store();
+            Optional<String> previous = Optional.ofNullable(owner).filter(o -> !o.equals(instance));
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("instance", instance);
+            previous.ifPresent(p -> payload.put("previous_owner", p));
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "project_claimed", payload);
+            return new Claim.Claimed(previous);
+        });
+    }
+
+    private static boolean isAlive(
+            String owner, Instant heartbeat, Instant now, Duration stale, Predicate<String> alive) {
+        boolean fresh = heartbeat != null && Duration.between(heartbeat, now).compareTo(stale) < 0;
+        return fresh && alive.test(owner);
+    }
+
+    @Override
+    public void heartbeat(String instance) {
+        database.write(dsl -> dsl.update(PROJECTS)
+                .set(PROJECTS.HEARTBEAT_AT, now())
+                .where(PROJECTS.OWNER_INSTANCE.eq(instance))
+                .execute());
+    }
+
+    @Override
+    public void release(ProjectId project, String instance) {
+        database.write(dsl -> dsl.update(PROJECTS)
+                .setNull(PROJECTS.OWNER_INSTANCE)
+                .setNull(PROJECTS.HEARTBEAT_AT)
+                .where(PROJECTS.ID.eq(project.value()).and(PROJECTS.OWNER_INSTANCE.eq(instance)))
+                .execute());
+    }
+
+    @Override
+    public List<ProjectId> orphaned(String instance, Duration stale, Predicate<String> alive) {
+        Instant now = now();
+        return database
+                .read(dsl -> dsl.select(PROJECTS.ID, PROJECTS.OWNER_INSTANCE, PROJECTS.HEARTBEAT_AT)
+                        .from(PROJECTS)
+                        .where(PROJECTS.OWNER_INSTANCE.isNotNull().and(PROJECTS.OWNER_INSTANCE.ne(instance)))
+                        .orderBy(PROJECTS.ID)
+                        .fetch())
+                .stream()
+                .filter(r -> !isAlive(r.value2(), r.value3(), now, stale, alive))
+                .map(r -> new ProjectId(r.value1()))
+                .toList();
+    }
+
+    // ---- phases -------------------------------------------------------------------------------
+
+    @Override
+    public List<PhaseState> phases(ProjectId project) {
+        return database.read(dsl -> SqliteProjectRepository.phases(dsl, project));
+    }
+
+    @Override
+    public void phaseStarted(ProjectId project, PhaseName phase, String startCommit, boolean resumed) {
+        database.write(dsl -> {
+            Instant now = now();
+            var row = phaseRow(dsl, project, phase);
+            row.setStatus(PhaseStatus.RUNNING.wireName());
+            if (!resumed || row.getStartCommit() == null) {
+                row.setStartCommit(startCommit);
+            }
+            if (!resumed) {
+                row.setAttempts(row.getAttempts() + 1);
+                row.setStartedAt(now);
+                row.setError(null);
+            }
+            row.setEndedAt(null);
+            row.store();
+            setProject(dsl, project, ProjectStatus.RUNNING, Optional.of(phase), null, now);
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    project.value(),
+                    now,
+                    resumed ? "phase_resumed" : "phase_started",
+                    Map.of("phase", phase.toString(), "attempt", row.getAttempts(), "start_commit", startCommit));
+            return null;
+        });
+    }
+
+    @Override
+    public void phaseSkipped(ProjectId project, PhaseName phase, String reason) {
+        endPhase(project, phase, PhaseStatus.SKIPPED, "phase_skipped", Map.of("reason", reason), null);
+    }
+
+    @Override
+    public void phaseCompleted(ProjectId project, PhaseName phase, Map<String, ?> details) {
+        endPhase(project, phase, PhaseStatus.COMPLETED, "phase_completed", details, null);
+    }
+
+    @Override
+    public void phaseFailed(ProjectId project, PhaseName phase, String error, Optional<String> rolledBackTo) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("error", error);
+        rolledBackTo.ifPresent(commit -> payload.put("rolled_back_to", commit));
+        database.write(dsl -> {
+            Instant now = now();
+            var row = phaseRow(dsl, project, phase);
+            row.setStatus(PhaseStatus.FAILED.wireName());
+            row.setEndedAt(now);
+            row.setError(error);
+            row.store();
+            setProject(dsl, project, ProjectStatus.FAILED, Optional.of(phase), error, now);
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "phase_failed", withPhase(phase, payload));
+            return null;
+        });
+    }
+
+    @Override
+    public void phaseInterrupted(ProjectId project, PhaseName phase, String reason) {
+        database.write(dsl -> {
+            Instant now = now();
+            setProject(dsl, project, ProjectStatus.STOPPED, Optional.of(phase), null, now);
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    project.value(),
+                    now,
+                    "phase_interrupted",
+                    Map.of("phase", phase.toString(), "reason", reason));
+            return null;
+        });
+    }
+
+    private void endPhase(
+            ProjectId project,
+            PhaseName phase,
+            PhaseStatus status,
+            String event,
+            Map<String, ?> details,
+            String error) {
+        database.write(dsl -> {
+            Instant now = now();
+            var row = phaseRow(dsl, project, phase);
+            row.setStatus(status.wireName());
+            row.setEndedAt(now);
+            row.setError(error);
+            row.store();
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now, event, withPhase(phase, details));
+            return null;
+        });
+    }
+
+    private static Map<String, Object> withPhase(PhaseName phase, Map<String, ?> details) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("phase", phase.toString());
+        payload.putAll(details);
+        return payload;
+    }
+
+    @Override
+    public void projectCompleted(ProjectId project) {
+        database.write(dsl -> {
+            Instant now = now();
+            setProject(dsl, project, ProjectStatus.COMPLETED, Optional.empty(), null, now);
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "project_completed", Map.of());
+            return null;
+        });
+    }
+
+    @Override
+    public void projectStatus(ProjectId project, ProjectStatus status, String reason) {
+        database.write(dsl -> {
+            Instant now = now();
+            dsl.update(PROJECTS)
+                    .set(PROJECTS.STATUS, status.wireName())
+                    .set(PROJECTS.UPDATED_AT, now)
+                    .set(PROJECTS.LAST_ERROR, status == ProjectStatus.PAUSED ? reason : null)
+                    .where(PROJECTS.ID.eq(project.value()))
+                    .execute();
+            SqliteProjectRepository.appendEvent(
+                    dsl, project.value(), now, "project_" + status.wireName(), Map.of("reason", reason));
+            return null;
+        });
+    }
+
+    private static void setProject(
+            DSLContext dsl,
+            ProjectId project,
+            ProjectStatus status,
+            Optional<PhaseName> phase,
+            String error,
+            Instant now) {
+        dsl.update(PROJECTS)
+                .set(PROJECTS.STATUS, status.wireName())
+                .set(PROJECTS.CURRENT_PHASE, phase.map(PhaseName::toString).orElse(null))
+                .set(PROJECTS.LAST_ERROR, error)
+                .set(PROJECTS.UPDATED_AT, now)
+                .where(PROJECTS.ID.eq(project.value()))
+                .execute();
+    }
+
+    private static dev.orchestrator.store.generated.tables.records.PhasesRecord phaseRow(
+            DSLContext dsl, ProjectId project, PhaseName phase) {
+        return dsl.selectFrom(PHASES)
+                .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                .fetchOptional()
+                .orElseThrow(() -> new StoreException("project " + project + " has no phase " + phase + "."));
+    }
+
+    @Override
+    public Optional<String> candidate(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> Optional.ofNullable(dsl.select(PHASES.OUTPUT)
+                .from(PHASES)
+                .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                .fetchOne(PHASES.OUTPUT)));
+    }
+
+    @Override
+    public void storeCandidate(ProjectId project, PhaseName phase, Contract contract, String document, String source) {
+        database.write(dsl -> {
+            Instant now = now();
+            setCandidate(dsl, project, phase, contract.id(), document, source, now);
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    project.value(),
+                    now,
+                    "output_stored",
+                    Map.of("phase", phase.toString(), "contract", contract.id(), "source", source));
+            return null;
+        });
+    }
+
+    private static void setCandidate(
+            DSLContext dsl,
+            ProjectId project,
+            PhaseName phase,
+            String contract,
+            String document,
+            String source,
+            Instant now) {
+        dsl.update(PHASES)
+                .set(PHASES.OUTPUT, document)
+                .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                .execute();
+        dsl.insertInto(PHASE_OUTPUTS)
+                .set(PHASE_OUTPUTS.PROJECT_ID, project.value())
+                .set(PHASE_OUTPUTS.PHASE, phase.toString())
+                .set(PHASE_OUTPUTS.CONTRACT, contract)
+                .set(PHASE_OUTPUTS.SOURCE, source)
+                .set(PHASE_OUTPUTS.DOCUMENT, document)
+                .set(PHASE_OUTPUTS.CREATED_AT, now)
+                .execute();
+    }
+
+    @Override
+    public Optional<String> output(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> dsl.select(PHASES.OUTPUT, PHASES.STATUS)
+                        .from(PHASES)
+                        .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                        .fetchOptional())
+                .filter(r -> r.value1() != null)
+                .map(r -> r.value1());
+    }
+
+    // ---- approvals and questions --------------------------------------------------------------
+
+    @Override
+    public Optional<Approval> latestApproval(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> dsl.selectFrom(APPROVALS)
+                        .where(APPROVALS.PROJECT_ID.eq(project.value()).and(APPROVALS.PHASE.eq(phase.toString())))
+                        .orderBy(APPROVALS.ID.desc())
+                        .limit(1)
+                        .fetchOptional())
+                .map(SqlitePipelineStore::toApproval);
+    }
+
+    @Override
+    public List<Approval> pendingApprovals(ProjectId project) {
+        return database.read(dsl -> dsl.selectFrom(APPROVALS)
+                .where(APPROVALS.PROJECT_ID.eq(project.value()).and(APPROVALS.STATUS.eq("pending")))
+                .orderBy(APPROVALS.ID)
+                .fetch(SqlitePipelineStore::toApproval));
+    }
+
+    @Override
+    public Approval requestApproval(
+            ProjectId project, PhaseName phase, Approval.Kind kind, Optional<Long> item, String summary) {
+        return database.write(dsl -> {
+            Instant now = now();
+            ApprovalsRecord row = dsl.newRecord(APPROVALS);
+            row.setProjectId(project.value());
+            row.setPhase(phase.toString());
+            row.setKind(kind.wireName());
+            row.setWorkItemId(item.orElse(null));
+            row.setStatus(Approval.Status.PENDING.wireName());
+            row.setSummary(summary);
+            row.setRequestedAt(now);
+            row.store();
+            dsl.update(PHASES)
+                    .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
+                    .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                    .execute();
+            setProject(dsl, project, ProjectStatus.WAITING_APPROVAL, Optional.of(phase), null, now);
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    project.value(),
+                    now,
+                    "approval_requested",
+                    Map.of("phase", phase.toString(), "kind", kind.wireName(), "approval", row.getId()));
+            return toApproval(row);
+        });
+    }
+
+    @Override
+    public void decide(long approvalId, Approval.Status decision, Optional<String> feedback) {
+        database.write(dsl -> {
+            Instant now = now();
+            ApprovalsRecord row = dsl.selectFrom(APPROVALS)
+                    .where(APPROVALS.ID.eq(approvalId))
+                    .fetchOptional()
+                    .orElseThrow(() -> new StoreException("there is no approval " + approvalId + "."));
+            if (!"pending".equals(row.getStatus())) {
+                throw new StoreException("that decision was already made (" + row.getStatus() + ").");
+            }
+            row.setStatus(decision.wireName());
+            row.setFeedback(feedback.orElse(null));
+            row.setDecidedAt(now);
+            row.store();
+            ProjectId project = new ProjectId(row.getProjectId());
+            if (decision == Approval.Status.REJECTED) {
+                dsl.update(PHASES)
+                        .setNull(PHASES.OUTPUT)
+                        .where(PHASES.PROJECT_ID.eq(row.getProjectId()).and(PHASES.NAME.eq(row.getPhase())))
+                        .execute();
+            }
+            setProject(
+                    dsl,
+                    project,
+                    ProjectStatus.STOPPED,
+                    Optional.of(PhaseName.fromWireName(row.getPhase())),
+                    null,
+                    now);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("phase", row.getPhase());
+            payload.put("decision", decision.wireName());
+            feedback.ifPresent(f -> payload.put("feedback", f));
+            SqliteProjectRepository.appendEvent(dsl, row.getProjectId(), now, "approval_decided", payload);
+            return null;
+        });
+    }
+
+    private static Approval toApproval(ApprovalsRecord row) {
+        return new Approval(
+                row.getId(),
+                PhaseName.fromWireName(row.getPhase()),
+                Approval.Kind.valueOf(row.getKind().toUpperCase(java.util.Locale.ROOT)),
+                Approval.Status.fromWireName(row.getStatus()),
+                row.getSummary(),
+                Optional.ofNullable(row.getFeedback()),
+                Optional.ofNullable(row.getWorkItemId()),
+                row.getRequestedAt());
+    }
+
+    @Override
+    public List<Clarification> clarifications(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> dsl.selectFrom(CLARIFICATIONS)
+                .where(CLARIFICATIONS.PROJECT_ID.eq(project.value()).and(CLARIFICATIONS.PHASE.eq(phase.toString())))
+                .orderBy(CLARIFICATIONS.ID)
+                .fetch(SqlitePipelineStore::toClarification));
+    }
+
+    @Override
+    public void ask(ProjectId project, PhaseName phase, List<Clarification> questions, boolean assumeFirstOption) {
+        database.write(dsl -> {
+            Instant now = now();
+            for (Clarification question : questions) {
+                ClarificationsRecord row = dsl.newRecord(CLARIFICATIONS);
+                row.setProjectId(project.value());
+                row.setPhase(phase.toString());
+                row.setQuestionKey(question.key());
+                row.setQuestion(question.question());
+                row.setOptions(StoreJson.MAPPER.writeValueAsString(question.options()));
+                row.setAskedAt(now);
+                if (assumeFirstOption) {
+                    row.setAnswer(
+                            question.options().isEmpty()
+                                    ? "(no preference)"
+                                    : question.options().getFirst());
+                    row.setAssumed(1);
+                    row.setAnsweredAt(now);
+                }
+                row.store();
+            }
+            if (!assumeFirstOption) {
+                dsl.update(PHASES)
+                        .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
+                        .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
+                        .execute();
+                setProject(dsl, project, ProjectStatus.CLARIFYING, Optional.of(phase), null, now);
+            }
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    project.value(),
+                    now,
+                    assumeFirstOption ? "assumptions_recorded" : "questions_asked",
+                    Map.of("phase", phase.toString(), "count", questions.size()));
+            return null;
+        });
+    }
+
+    @Override
+    public void answer(long clarificationId, String answer) {
+        database.write(dsl -> {
+            Instant now = now();
+            ClarificationsRecord row = dsl.selectFrom(CLARIFICATIONS)
+                    .where(CLARIFICATIONS.ID.eq(clarificationId))
+                    .fetchOptional()
+                    .orElseThrow(() -> new StoreException("there is no question " + clarificationId + "."));
+            row.setAnswer(answer);
+            row.setAssumed(0);
+            row.setAnsweredAt(now);
+            row.store();
+            boolean open = dsl.fetchExists(
+                    CLARIFICATIONS,
+                    CLARIFICATIONS
+                            .PROJECT_ID
+                            .eq(row.getProjectId())
+                            .and(CLARIFICATIONS.PHASE.eq(row.getPhase()))
+                            .and(CLARIFICATIONS.ANSWER.isNull()));
+            if (!open) {
+                dsl.update(PHASES)
+                        .setNull(PHASES.OUTPUT)
+                        .where(PHASES.PROJECT_ID.eq(row.getProjectId()).and(PHASES.NAME.eq(row.getPhase())))
+                        .execute();
+                setProject(
+                        dsl,
+                        new ProjectId(row.getProjectId()),
+                        ProjectStatus.STOPPED,
+                        Optional.of(PhaseName.fromWireName(row.getPhase())),
+                        null,
+                        now);
+            }
+            SqliteProjectRepository.appendEvent(
+                    dsl,
+                    row.getProjectId(),
+                    now,
+                    "question_answered",
+                    Map.of("phase", row.getPhase(), "question", row.getQuestionKey(), "answer", answer));
+            return null;
+        });
+    }
+
+    private static Clarification toClarification(ClarificationsRecord row) {
+        return new Clarification(
+                row.getId(),
+                PhaseName.fromWireName(row.getPhase()),
+                row.getQuestionKey(),
+                row.getQuestion(),
+                StoreJson.MAPPER.readValue(row.getOptions(), STRINGS),
+                Optional.ofNullable(row.getAnswer()),
+                row.getAssumed() != null && row.getAssumed() == 1);
+    }
+
+    // ---- agent sessions -----------------------------------------------------------------------
+
+    @Override
+    public long sessionStarted(
+            ProjectId project,
+            PhaseName phase,
+            Optional<Long> item,
+            Role role,
+            String runner,
+            int attempt,
+            int cycle,
+            Optional<Contract> contract) {
+        return database.write(dsl -> {
+            Instant now = now();
+            var row = dsl.newRecord(AGENT_SESSIONS);
+            row.setProjectId(project.value());
+            row.setPhase(phase.toString());
+            row.setWorkItemId(item.orElse(null));
+            row.setRole(role.wireName());
+            row.setRunner(runner);
+            row.setStatus("running");
+            row.setAttempt(attempt);
+            row.setCycle(cycle);
+            row.setContract(contract.map(Contract::id).orElse(null));
+            row.setStartedAt(now);
+            row.setLastActivityAt(now);
+            row.store();
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("phase", phase.toString());
+            payload.put("role", role.wireName());
+            payload.put("session", row.getId());
+            item.ifPresent(i -> payload.put("item_id", i));
+            payload.put("cycle", cycle);
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "agent_started", payload);
+            return row.getId();
+        });
+    }
+
+    @Override
+    public void sessionEnded(long session, SessionEnd end, Optional<PhaseName> candidateOf) {
+        database.write(dsl -> {
+            Instant now = now();
+            var row = dsl.selectFrom(AGENT_SESSIONS)
+                    .where(AGENT_SESSIONS.ID.eq(session))
+                    .fetchOptional()
+                    .orElseThrow(() -> new StoreException("there is no agent session " + session + "."));
+            row.setStatus(end.status().wireName());
+            end.externalId().ifPresent(row::setExternalSessionId);
+            row.setInputTokens(row.getInputTokens() + end.usage().inputTokens());
+            row.setOutputTokens(row.getOutputTokens() + end.usage().outputTokens());
+            row.setCacheReadTokens(row.getCacheReadTokens() + end.usage().cacheReadTokens());
+            row.setCacheWriteTokens(row.getCacheWriteTokens() + end.usage().cacheWriteTokens());
+            row.setCostMicros(row.getCostMicros() + end.usage().costMicros());
+            end.output().ifPresent(row::setOutput);
+            end.errorClass().map(ErrorClass::wireName).ifPresent(row::setErrorClass);
+            end.error().ifPresent(row::setErrorSummary);
+            end.snapshot().ifPresent(row::setSnapshot);
+            end.lastActivity().ifPresent(row::setLastActivity);
+            row.setEndedAt(now);
+            row.setLastActivityAt(now);
+            row.store();
+            ProjectId project = new ProjectId(row.getProjectId());
+            if (candidateOf.isPresent()
+                    && end.status() == SessionEnd.Status.COMPLETED
+                    && end.output().isPresent()) {
+                setCandidate(
+                        dsl,
+                        project,
+                        candidateOf.get(),
+                        row.getContract(),
+                        end.output().get(),
+                        "agent",
+                        now);
+            }
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("phase", row.getPhase());
+            payload.put("role", row.getRole());
+            payload.put("session", session);
+            payload.put("status", end.status().wireName());
+            end.errorClass().ifPresent(c -> payload.put("error_class", c.wireName()));
+            end.error().ifPresent(e -> payload.put("error", e));
+            payload.put("cost_micros", end.usage().costMicros());
+            SqliteProjectRepository.appendEvent(dsl, row.getProjectId(), now, "agent_ended", payload);
+            return null;
+        });
+    }
+
+    @Override
+    public int interruptRunningSessions(ProjectId project) {
+        return database.write(dsl -> {
+            int count = dsl.update(AGENT_SESSIONS)
+                    .set(AGENT_SESSIONS.STATUS, SessionEnd.Status.INTERRUPTED.wireName())
+                    .set(AGENT_SESSIONS.ENDED_AT, now())
+                    .where(AGENT_SESSIONS.PROJECT_ID.eq(project.value()).and(AGENT_SESSIONS.STATUS.eq("running")))
+                    .execute();
+            if (count > 0) {
+                SqliteProjectRepository.appendEvent(
+                        dsl, project.value(), now(), "agents_interrupted", Map.of("count", count));
+            }
+            return count;
+        });
+    }
+
+    @Override
+    public List<Step> steps(long item, int attempt) {
+        return database.read(dsl -> dsl.selectFrom(AGENT_SESSIONS)
+                .where(AGENT_SESSIONS.WORK_ITEM_ID.eq(item))
+                .and(AGENT_SESSIONS.ATTEMPT.eq(attempt))
+                .and(AGENT_SESSIONS.STATUS.eq(SessionEnd.Status.COMPLETED.wireName()))
+                .orderBy(AGENT_SESSIONS.ID)
+                .fetch(row -> new Step(
+                        row.getId(),
+                        Role.fromWireName(row.getRole()),
+                        row.getCycle(),
+                        row.getOutput(),
+                        Optional.ofNullable(row.getSnapshot()))));
+    }
+
+    @Override
+    public void note(ProjectId project, String type, Map<String, ?> payload) {
+        database.write(dsl -> {
+            SqliteProjectRepository.appendEvent(dsl, project.value(), now(), type, payload);
+            return null;
+        });
+    }
+
+    static List<String> strings(String json) {
+        return json == null ? List.of() : new ArrayList<>(StoreJson.MAPPER.readValue(json, STRINGS));
+    }
+}
