@@ -12,6 +12,14 @@ public interface Agent {
     /** The backend's name as configured: {@code scripted}, {@code claude-code}, {@code codex}. */
     String name();
 
+    /**
+     * Why this backend cannot run at all right now, with the fix (a missing binary, a runner this
+     * version does not have); empty when it can.
+     */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether {@link AgentTask#continueSession()} is honoured, so a repair or fix continues one conversation. */
     boolean continuesSessions();
 

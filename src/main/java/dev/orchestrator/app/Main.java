@@ -1,6 +1,23 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.config.OrchestratorConfig;
+import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.config.StoreConfig;
+import dev.orchestrator.contract.ContractValidator;
+import dev.orchestrator.pipeline.Engine;
+import dev.orchestrator.pipeline.Listeners;
+import dev.orchestrator.pipeline.PipelineServices;
+import dev.orchestrator.process.ChildProcesses;
+import dev.orchestrator.prompt.Prompts;
+import dev.orchestrator.store.ProjectExport;
+import dev.orchestrator.store.SqlitePipelineStore;
+import dev.orchestrator.store.SqliteWorkTracker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jline.utils.Signals;
 import dev.orchestrator.config.ConfigLoader;
 import dev.orchestrator.config.ConfigSnapshot;
 import dev.orchestrator.logging.LogbackConfigurator;
@@ -67,7 +84,7 @@ public final class Main {
             return 0;
         }
         try {
-            return start(cli, environment, workingDirectory, err, terminals);
+            return start(cli, environment, workingDirectory, out, err, terminals);
         } catch (OrchestratorException e) {
             err.println("orchestrator: " + e.getMessage());
             return e.exitCode();
@@ -83,6 +100,7 @@ public final class Main {
             Cli cli,
             Map<String, String> environment,
             Path workingDirectory,
+            PrintWriter out,
             PrintWriter err,
             TerminalFactory terminals) {
         Home home = Home.resolve(cli.home(), environment, Path.of(System.getProperty("user.home")), workingDirectory);
@@ -90,7 +108,9 @@ public final class Main {
         System.setProperty(LogbackConfigurator.LEVEL_PROPERTY, cli.verbose() ? "debug" : "info");
         Preloader.start();
         // The terminal touches no file: open it on the second core while the configuration loads.
-        CompletableFuture<Terminal> terminal = openInBackground(terminals);
+        CompletableFuture<Terminal> terminal = cli.mode() instanceof Cli.Mode.Interactive
+                ? openInBackground(terminals)
+                : CompletableFuture.failedFuture(new IllegalStateException("no terminal in a non-interactive run"));
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigLoader.load(new ConfigLoader.Inputs(
@@ -108,17 +128,96 @@ public final class Main {
         log.info("orchestrator {} starting; home {}, config files {}", Version.current(), home.root(), loaded.files());
         loaded.warnings().forEach(warning -> log.warn("{}", warning));
 
-        try (Terminal session = terminal.join();
-                Database database = Database.open(home.database(), Database.Durability.FULL)) {
+        Optional<PhaseName> failAt = FailAt.parse(
+                cli.failAtPhase().or(() -> Optional.ofNullable(environment.get("ORCHESTRATOR_FAIL_AT_PHASE"))));
+        OrchestratorConfig config = loaded.config();
+        Database.Durability durability = config.store().synchronous() == StoreConfig.Synchronous.FULL
+                ? Database.Durability.FULL
+                : Database.Durability.NORMAL;
+        Prompts prompts = new Prompts(config.prompts().dir());
+        List<String> warnings = new ArrayList<>(loaded.warnings());
+        warnings.addAll(prompts.validateOverrides());
+        ChildProcesses children = new ChildProcesses();
+        children.installShutdownHook(Duration.ofSeconds(5));
+        try (Database database = Database.open(home.database(), durability)) {
             var projects = new SqliteProjectRepository(database, InstantSource.system());
             var service = new ProjectService(
+                    projects, new ProjectFolders(config.workspace()), () -> ConfigSnapshot.json(config));
+            Listeners listeners = new Listeners();
+            var services = new PipelineServices(
                     projects,
-                    new ProjectFolders(loaded.config().workspace()),
-                    () -> ConfigSnapshot.json(loaded.config()));
-            var setup = new Repl.Setup(
-                    Version.current(), database.file(), home.logFile(), loaded.warnings(), !isInteractive());
-            new Repl(session, service, home.history(), Style.of(session, environment), InstantSource.system(), setup)
-                    .run();
+                    new SqlitePipelineStore(database, InstantSource.system()),
+                    new SqliteWorkTracker(database, InstantSource.system()),
+                    Agents.create(config.agent()),
+                    ContractValidator.load(),
+                    prompts,
+                    config,
+                    children,
+                    failAt,
+                    listeners);
+            var export = new ProjectExport(database);
+            try (Engine engine = new Engine(services, listeners, export::export)) {
+                return switch (cli.mode()) {
+                    case Cli.Mode.Interactive i -> interactive(terminal, engine, service, home, database, warnings, environment, log);
+                    case Cli.Mode.Generate g -> {
+                        closeLater(terminal);
+                        yield new Batch(engine, service, out).generate(g.idea());
+                    }
+                    case Cli.Mode.IdeaFile f -> {
+                        closeLater(terminal);
+                        yield new Batch(engine, service, out).generate(readIdea(workingDirectory.resolve(f.file())));
+                    }
+                    case Cli.Mode.Resume r -> {
+                        closeLater(terminal);
+                        yield new Batch(engine, service, out).resume(r.project());
+                    }
+                    case Cli.Mode.Status st -> {
+                        closeLater(terminal);
+                        yield Reports.status(st.project(), service, engine, out);
+                    }
+                    case Cli.Mode.Export e -> {
+                        closeLater(terminal);
+                        yield Reports.export(e.project(), service, engine, out);
+                    }
+                };
+            }
+        }
+    }
+
+    private static int interactive(
+            CompletableFuture<Terminal> terminal,
+            Engine engine,
+            ProjectService service,
+            Home home,
+            Database database,
+            List<String> warnings,
+            Map<String, String> environment,
+            org.slf4j.Logger log) {
+        try (Terminal session = terminal.join()) {
+            Object term = Signals.register("TERM", () -> {
+                engine.supervisor()
+                        .stopAll(
+                                Duration.ofSeconds(engine.services().config().recovery().shutdownGraceSeconds()),
+                                step -> session.writer().println(step));
+                session.writer().println("Stopped cleanly on SIGTERM; everything is saved.");
+                session.writer().flush();
+                Runtime.getRuntime().halt(0);
+            });
+            try {
+                var setup = new Repl.Setup(
+                        Version.current(), database.file(), home.logFile(), warnings, !isInteractive(), environment);
+                new Repl(
+                                session,
+                                service,
+                                engine,
+                                home.history(),
+                                Style.of(session, environment),
+                                InstantSource.system(),
+                                setup)
+                        .run();
+            } finally {
+                Signals.unregister("TERM", term);
+            }
             log.info("session ended normally");
             return 0;
         } catch (IOException e) {
@@ -127,6 +226,22 @@ public final class Main {
         } catch (CompletionException e) {
             throw new StartupException("cannot open the terminal (" + e.getCause() + "). Run Orchestrator in a "
                     + "terminal, or pipe its input (it then reads line by line).");
+        }
+    }
+
+    private static void closeLater(CompletableFuture<Terminal> terminal) {
+        terminal.thenAccept(Main::closeQuietly);
+    }
+
+    private static String readIdea(Path file) {
+        try {
+            String idea = Files.readString(file).strip();
+            if (idea.isEmpty()) {
+                throw new UsageException("the idea file " + file + " is empty; write the idea in it.");
+            }
+            return idea;
+        } catch (IOException e) {
+            throw new UsageException("cannot read the idea file " + file + ": " + e.getMessage() + ".");
         }
     }
 

@@ -68,6 +68,9 @@ public interface PipelineStore {
 
     List<Approval> pendingApprovals(ProjectId project);
 
+    /** The latest decision asked about a work item. */
+    Optional<Approval> latestItemApproval(long item);
+
     /** Asks the person to decide; the project waits for approval. */
     Approval requestApproval(
             ProjectId project, PhaseName phase, Approval.Kind kind, Optional<Long> item, String summary);
@@ -110,6 +113,9 @@ public interface PipelineStore {
 
     /** The finished calls of one attempt of a work item, in order. */
     List<Step> steps(long item, int attempt);
+
+    /** The finished calls of one attempt of a phase that were not about a work item, in order. */
+    List<Step> phaseSteps(ProjectId project, PhaseName phase, int attempt);
 
     /** Appends an event that changes no state (progress a person may want in /log). */
     void note(ProjectId project, String type, Map<String, ?> payload);

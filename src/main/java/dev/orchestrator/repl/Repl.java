@@ -9,8 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import dev.orchestrator.pipeline.Decisions.Pending;
+import dev.orchestrator.pipeline.Engine;
+import dev.orchestrator.project.ProjectId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -41,9 +46,16 @@ public final class Repl {
      * @param echoInput repeat each line read after its prompt: for scripted input, where nobody
      *     typed it and so no terminal showed it
      */
-    public record Setup(String version, Path database, Path logFile, List<String> warnings, boolean echoInput) {
+    public record Setup(
+            String version,
+            Path database,
+            Path logFile,
+            List<String> warnings,
+            boolean echoInput,
+            Map<String, String> environment) {
         public Setup {
             warnings = List.copyOf(warnings);
+            environment = Map.copyOf(environment);
         }
     }
 
@@ -51,20 +63,34 @@ public final class Repl {
     private final Session session;
     private final Setup setup;
     private final boolean dumb;
+    private final ReplListener listener;
     private Instant lastInterrupt;
 
     public Repl(
             Terminal terminal,
             ProjectService projects,
+            Engine engine,
             Path historyFile,
             Style style,
             InstantSource clock,
             Setup setup) {
         this.setup = setup;
         this.dumb = Style.isDumb(terminal);
-        Commands commands =
-                new Commands(List.of(new HelpCommand(), new ProjectsCommand(), new StatusCommand(), new QuitCommand()));
-        this.session = new Session(projects, terminal, style, clock, commands);
+        Commands commands = new Commands(List.of(
+                new HelpCommand(),
+                new ProjectsCommand(),
+                new StatusCommand(),
+                new ResumeCommand(),
+                new StopCommand(),
+                new ApproveCommand(),
+                new RejectCommand(),
+                new AnswerCommand(),
+                new ViewCommand(),
+                new LogCommand(),
+                new SwitchCommand(),
+                new ExportCommand(),
+                new QuitCommand()));
+        this.session = new Session(projects, terminal, style, clock, commands, engine, setup.environment());
         DefaultParser parser = new DefaultParser();
         // Ideas are prose: an apostrophe or a backslash is text, never a quote to be closed.
         parser.setQuoteChars(new char[0]);
@@ -82,10 +108,21 @@ public final class Repl {
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .option(LineReader.Option.AUTO_FRESH_LINE, true)
                 .build();
+        session.asker(this::ask);
+        this.listener = new ReplListener(session, reader);
     }
 
     /** Runs the session until the person leaves. */
     public void run() {
+        session.engine().listeners().add(listener);
+        try {
+            loop();
+        } finally {
+            session.engine().listeners().remove(listener);
+        }
+    }
+
+    private void loop() {
         printBanner();
         warmUp();
         String prompt = session.style().bold(session.style().promptMark()) + " ";
@@ -108,6 +145,7 @@ public final class Repl {
             }
             session.flush();
         }
+        stopRunning();
         session.println(session.style().dim("Everything is saved in " + setup.database() + ". Bye."));
         session.flush();
     }
@@ -123,6 +161,29 @@ public final class Repl {
         }
     }
 
+    /** Stops running projects gracefully before the session ends, printing each step. */
+    private void stopRunning() {
+        Duration grace = Duration.ofSeconds(session.engine().services().config().recovery().shutdownGraceSeconds());
+        session.engine().supervisor().stopAll(grace, step -> {
+            session.println(session.style().dim(step));
+            session.flush();
+        });
+    }
+
+    /** Reads an answer at the prompt for an inline question; null when cancelled. */
+    private String ask(String prompt) {
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            String answer = reader.readLine(prompt);
+            echo(answer);
+            return printable(answer);
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null;
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+        }
+    }
+
     /** Ctrl+C: clears a line with text; on an empty line explains, and a second one soon after quits. */
     private boolean interruptQuits(String partialLine) {
         if (partialLine != null && !partialLine.isEmpty()) {
@@ -134,19 +195,28 @@ public final class Repl {
             return true;
         }
         lastInterrupt = now;
+        int running = session.engine().supervisor().runningProjects().size();
         session.println(session.style()
-                .dim("(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"));
+                .dim(running == 0
+                        ? "(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"
+                        : "(" + running + (running == 1 ? " project is" : " projects are") + " running. Ctrl+C again "
+                                + "within 2 seconds stops them gracefully and quits; /stop stops one. Everything is saved.)"));
         session.flush();
         return false;
     }
 
     private Command.Outcome handle(String line) {
-        if (line.isEmpty()) {
-            return Command.Outcome.CONTINUE;
-        }
         try {
             if (line.startsWith("/")) {
                 return runCommand(line);
+            }
+            Optional<Pending> pending = session.foreground().flatMap(id -> session.engine().decisions().pending(id));
+            if (pending.isPresent()) {
+                Prompter.settle(pending.get(), Optional.of(line), session);
+                return Command.Outcome.CONTINUE;
+            }
+            if (line.isEmpty()) {
+                return Command.Outcome.CONTINUE;
             }
             newProject(line);
             return Command.Outcome.CONTINUE;
@@ -209,9 +279,14 @@ public final class Repl {
                     style.success("Created project " + style.bold(project.id().toString())) + " " + style.dot() + " "
                             + style.bold(project.name()));
             session.println("  Folder  " + project.workspace());
-            session.println("  Status  " + StatusText.label(project.status()) + " " + style.dash() + " "
-                    + StatusText.nextStep(project.status()));
-            session.println(style.dim("  /status " + project.id() + " shows it; /projects lists every project."));
+            session.foreground(project.id());
+            if (session.engine().supervisor().start(project.id())
+                    instanceof dev.orchestrator.pipeline.Supervisor.Start.AgentUnavailable unavailable) {
+                session.println(style.yellow("  The project waits: ") + unavailable.reason());
+                return;
+            }
+            session.println(style.dim("  Its pipeline is running; progress shows here. /status " + project.id()
+                    + " shows it, /stop " + project.id() + " stops it, /projects lists every project."));
             return;
         }
     }
@@ -250,6 +325,24 @@ public final class Repl {
 
     // ---- banner ------------------------------------------------------------------------------
 
+    /** Projects whose run was cut off (a crash, a kill) and projects waiting for the person. */
+    private void reportInterrupted() {
+        Style style = session.style();
+        List<ProjectId> interrupted = session.engine().supervisor().interrupted();
+        if (!interrupted.isEmpty()) {
+            session.println(style.yellow(interrupted.size()
+                            + (interrupted.size() == 1 ? " project was interrupted: " : " projects were interrupted: "))
+                    + String.join(", ", interrupted.stream().map(id -> "/resume " + id).toList()));
+        }
+        for (Project project : session.projects().repository().recent(50)) {
+            if (project.status() == ProjectStatus.WAITING_APPROVAL || project.status() == ProjectStatus.CLARIFYING) {
+                session.println("Project " + project.id() + " " + project.name() + " is "
+                        + StatusText.label(project.status()) + ": "
+                        + (project.status() == ProjectStatus.CLARIFYING ? "/answer " : "/approve ") + project.id());
+            }
+        }
+    }
+
     private void printBanner() {
         Style style = session.style();
         session.println(
@@ -257,6 +350,12 @@ public final class Repl {
         for (String warning : setup.warnings()) {
             session.println(style.yellow("warning: ") + warning);
         }
+        if (session.engine().agentName().equals("scripted")) {
+            session.println(style.yellow("Agent: scripted") + " " + style.dash() + " replies are replayed from "
+                    + session.engine().services().config().agent().script().map(Path::toString).orElse("a script")
+                    + "; no real coding agent runs.");
+        }
+        reportInterrupted();
         StatusCounts counts = session.projects().repository().counts();
         if (counts.total() == 0) {
             session.println("No projects yet. Type an idea to start one, or /help to see what you can do.");

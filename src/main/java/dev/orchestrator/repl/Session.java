@@ -1,7 +1,13 @@
 package dev.orchestrator.repl;
 
+import dev.orchestrator.pipeline.Engine;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectService;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jline.terminal.Terminal;
 
 /**
@@ -18,13 +24,81 @@ final class Session {
     private final Style style;
     private final InstantSource clock;
     private final Commands commands;
+    private final Engine engine;
+    private final Map<String, String> environment;
+    private final AtomicReference<ProjectId> foreground = new AtomicReference<>();
+    private Asker asker = prompt -> null;
 
-    Session(ProjectService projects, Terminal terminal, Style style, InstantSource clock, Commands commands) {
+    /** Reads one answer from the person; null when they cancel (Ctrl+C) or input ends. */
+    @FunctionalInterface
+    interface Asker {
+        String ask(String prompt);
+    }
+
+    Session(
+            ProjectService projects,
+            Terminal terminal,
+            Style style,
+            InstantSource clock,
+            Commands commands,
+            Engine engine,
+            Map<String, String> environment) {
         this.projects = projects;
         this.terminal = terminal;
         this.style = style;
         this.clock = clock;
         this.commands = commands;
+        this.engine = engine;
+        this.environment = Map.copyOf(environment);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    void asker(Asker asker) {
+        this.asker = asker;
+    }
+
+    /** Asks the person a question at the prompt; null when they cancel. */
+    String ask(String prompt) {
+        flush();
+        return asker.ask(prompt);
+    }
+
+    /** The project whose progress streams and whose questions are asked inline; read by pipeline threads too. */
+    Optional<ProjectId> foreground() {
+        return Optional.ofNullable(foreground.get());
+    }
+
+    void foreground(ProjectId project) {
+        foreground.set(project);
+    }
+
+    /**
+     * The project a command means: the one named, else the foreground one, else the newest.
+     * Reports the problem and returns empty when there is none.
+     */
+    Optional<Project> project(String named) {
+        String wanted = named.strip();
+        Optional<Project> project = wanted.isEmpty()
+                ? foreground().flatMap(id -> projects.repository().find(id))
+                        .or(() -> projects.repository().recent(1).stream().findFirst())
+                : projects.resolve(wanted);
+        if (project.isEmpty()) {
+            error(wanted.isEmpty()
+                    ? "there are no projects yet. Type an idea to start one."
+                    : "no project is called or numbered '" + wanted + "'. /projects lists them.");
+        }
+        return project;
     }
 
     Commands commands() {

@@ -346,6 +346,16 @@ public final class SqlitePipelineStore implements PipelineStore {
     }
 
     @Override
+    public Optional<Approval> latestItemApproval(long item) {
+        return database.read(dsl -> dsl.selectFrom(APPROVALS)
+                        .where(APPROVALS.WORK_ITEM_ID.eq(item))
+                        .orderBy(APPROVALS.ID.desc())
+                        .limit(1)
+                        .fetchOptional())
+                .map(SqlitePipelineStore::toApproval);
+    }
+
+    @Override
     public Approval requestApproval(
             ProjectId project, PhaseName phase, Approval.Kind kind, Optional<Long> item, String summary) {
         return database.write(dsl -> {
@@ -629,9 +639,22 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public List<Step> steps(long item, int attempt) {
+        return steps(AGENT_SESSIONS.WORK_ITEM_ID.eq(item).and(AGENT_SESSIONS.ATTEMPT.eq(attempt)));
+    }
+
+    @Override
+    public List<Step> phaseSteps(ProjectId project, PhaseName phase, int attempt) {
+        return steps(AGENT_SESSIONS
+                .PROJECT_ID
+                .eq(project.value())
+                .and(AGENT_SESSIONS.PHASE.eq(phase.toString()))
+                .and(AGENT_SESSIONS.WORK_ITEM_ID.isNull())
+                .and(AGENT_SESSIONS.ATTEMPT.eq(attempt)));
+    }
+
+    private List<Step> steps(org.jooq.Condition which) {
         return database.read(dsl -> dsl.selectFrom(AGENT_SESSIONS)
-                .where(AGENT_SESSIONS.WORK_ITEM_ID.eq(item))
-                .and(AGENT_SESSIONS.ATTEMPT.eq(attempt))
+                .where(which)
                 .and(AGENT_SESSIONS.STATUS.eq(SessionEnd.Status.COMPLETED.wireName()))
                 .orderBy(AGENT_SESSIONS.ID)
                 .fetch(row -> new Step(

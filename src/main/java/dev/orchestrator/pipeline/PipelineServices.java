@@ -1,0 +1,28 @@
+package dev.orchestrator.pipeline;
+
+import dev.orchestrator.agent.Agent;
+import dev.orchestrator.config.OrchestratorConfig;
+import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.contract.ContractValidator;
+import dev.orchestrator.process.ChildProcesses;
+import dev.orchestrator.project.ProjectRepository;
+import dev.orchestrator.prompt.Prompts;
+import dev.orchestrator.work.WorkTracker;
+import java.util.Optional;
+
+/**
+ * Everything a pipeline run uses, shared by every project's run. All parts are thread-safe.
+ *
+ * @param failAt a phase made to fail after its work (--fail-at-phase), to prove rollback and resume
+ */
+public record PipelineServices(
+        ProjectRepository projects,
+        PipelineStore store,
+        WorkTracker work,
+        Agent agent,
+        ContractValidator contracts,
+        Prompts prompts,
+        OrchestratorConfig config,
+        ChildProcesses processes,
+        Optional<PhaseName> failAt,
+        PipelineListener listener) {}

@@ -1,0 +1,268 @@
+package dev.orchestrator.pipeline;
+
+import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectId;
+import dev.orchestrator.project.ProjectStatus;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs projects' pipelines, each on its own virtual thread, and owns those threads: starts them,
+ * stops them gracefully, keeps this instance's ownership of its projects alive with a heartbeat,
+ * and finds projects whose owner died.
+ *
+ * <p>Threads: {@link #running} is shared (concurrent map); each pipeline thread owns its run.
+ */
+public final class Supervisor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    private final PipelineServices services;
+    private final String instance;
+    private final Duration stale;
+    private final Map<ProjectId, Running> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    private record Running(Thread thread, StopSignal stop, CompletableFuture<RunOutcome> done) {}
+
+    /** Whether a project's pipeline was started, or why not. */
+    public sealed interface Start {
+        record Started(CompletableFuture<RunOutcome> done) implements Start {}
+
+        record AlreadyRunning(CompletableFuture<RunOutcome> done) implements Start {}
+
+        record OwnedElsewhere(String owner) implements Start {}
+
+        /** The agent backend cannot run; the project is paused with the reason and the fix. */
+        record AgentUnavailable(String reason) implements Start {}
+    }
+
+    public Supervisor(PipelineServices services) {
+        this.services = services;
+        this.instance = host() + ":" + ProcessHandle.current().pid() + ":"
+                + UUID.randomUUID().toString().substring(0, 8);
+        int beat = services.config().recovery().heartbeatSeconds();
+        this.stale = Duration.ofSeconds(beat * 3L);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("heartbeat").factory());
+        timer.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.SECONDS);
+    }
+
+    /** This process's identity as an owner of projects: {@code host:pid:nonce}. */
+    public String instance() {
+        return instance;
+    }
+
+    public PipelineServices services() {
+        return services;
+    }
+
+    /** Starts (or resumes) the project's pipeline from its first incomplete step. */
+    public synchronized Start start(ProjectId id) {
+        Running current = running.get(id);
+        if (current != null) {
+            return new Start.AlreadyRunning(current.done());
+        }
+        Optional<String> unavailable = services.agent().unavailable();
+        if (unavailable.isPresent()) {
+            services.store().projectStatus(id, ProjectStatus.PAUSED, unavailable.get());
+            services.listener().waiting(id, "a working agent: " + unavailable.get());
+            return new Start.AgentUnavailable(unavailable.get());
+        }
+        Claim claim = services.store().claim(id, instance, stale, this::alive);
+        if (claim instanceof Claim.OwnedElsewhere elsewhere) {
+            return new Start.OwnedElsewhere(elsewhere.owner());
+        }
+        Project project = services.projects()
+                .find(id)
+                .orElseThrow(() -> new PipelineException("there is no project " + id + "."));
+        StopSignal stop = new StopSignal();
+        CompletableFuture<RunOutcome> done = new CompletableFuture<>();
+        Thread thread = Thread.ofVirtual().name("project-" + id).unstarted(() -> runToEnd(project, stop, done));
+        running.put(id, new Running(thread, stop, done));
+        thread.start();
+        return new Start.Started(done);
+    }
+
+    private void runToEnd(Project project, StopSignal stop, CompletableFuture<RunOutcome> done) {
+        MDC.put("project", project.id().toString());
+        RunOutcome outcome = RunOutcome.FAILED;
+        String detail = "";
+        try {
+            outcome = new PipelineRun(services, project, stop).run();
+        } catch (InterruptedException e) {
+            outcome = RunOutcome.STOPPED;
+            detail = "stopped while an agent was working; its changes since the last finished step are set aside";
+        } catch (OrchestratorException | java.io.UncheckedIOException e) {
+            detail = e.getMessage();
+            log.error("project {} stopped by a failure", project.id(), e);
+            pause(project.id(), detail);
+        } catch (RuntimeException e) {
+            detail = "unexpected failure: " + e;
+            log.error("project {} stopped by an unexpected failure", project.id(), e);
+            pause(project.id(), detail);
+        } finally {
+            try {
+                services.store().release(project.id(), instance);
+            } catch (RuntimeException e) {
+                log.warn("releasing project {} failed", project.id(), e);
+            }
+            running.remove(project.id());
+            MDC.remove("project");
+            services.listener().finished(project.id(), outcome, detail);
+            done.complete(outcome);
+        }
+    }
+
+    private void pause(ProjectId id, String why) {
+        try {
+            services.store().projectStatus(id, ProjectStatus.PAUSED, why);
+        } catch (RuntimeException e) {
+            log.error("recording that project {} paused failed", id, e);
+        }
+    }
+
+    public boolean isRunning(ProjectId id) {
+        return running.containsKey(id);
+    }
+
+    public List<ProjectId> runningProjects() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** The future of a running pipeline, if one runs. */
+    public Optional<CompletableFuture<RunOutcome>> completion(ProjectId id) {
+        return Optional.ofNullable(running.get(id)).map(Running::done);
+    }
+
+    /**
+     * Stops one project gracefully: it stops at its next safe point (between agent calls); after
+     * {@code recovery.shutdown_grace_seconds} its agent is interrupted and its processes killed.
+     *
+     * @return false when the project was not running here
+     */
+    public boolean stop(ProjectId id, String reason) {
+        Running run = running.get(id);
+        if (run == null) {
+            return false;
+        }
+        run.stop().request(reason);
+        Duration grace = Duration.ofSeconds(services.config().recovery().shutdownGraceSeconds());
+        timer.schedule(() -> run.thread().interrupt(), grace.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /**
+     * Stops every running project: new work stops at once, agents get {@code grace} to reach a safe
+     * point, then they are interrupted and their process trees killed. Reports each step.
+     */
+    public void stopAll(Duration grace, Consumer<String> steps) {
+        List<Running> runs = List.copyOf(running.values());
+        if (runs.isEmpty()) {
+            return;
+        }
+        steps.accept("stopping " + runs.size() + (runs.size() == 1 ? " project" : " projects")
+                + ": no new work starts; agents get " + grace.toSeconds() + " s to reach a safe point");
+        runs.forEach(r -> r.stop().request("shutdown"));
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Running run : runs) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                run.done().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still working, or already reported by its listener
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        List<Running> late = runs.stream().filter(r -> r.thread().isAlive()).toList();
+        if (!late.isEmpty()) {
+            steps.accept(late.size() + (late.size() == 1 ? " agent" : " agents")
+                    + " still working: interrupting and killing their processes");
+            late.forEach(r -> r.thread().interrupt());
+            int killed = services.processes().killAll(Duration.ofSeconds(5));
+            if (killed > 0) {
+                steps.accept("killed " + killed + " agent process trees");
+            }
+            for (Running run : late) {
+                try {
+                    run.thread().join(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        steps.accept("state saved; every interrupted project carries on with /resume");
+    }
+
+    /** Projects whose owner died or went silent: they were interrupted mid-run. */
+    public List<ProjectId> interrupted() {
+        return services.store().orphaned(instance, stale, this::alive);
+    }
+
+    /**
+     * Whether the owner of a project is a live process. On this host the process table decides;
+     * for another host only the heartbeat can tell, so it is taken as alive here.
+     */
+    boolean alive(String owner) {
+        String[] parts = owner.split(":");
+        if (parts.length != 3) {
+            return false;
+        }
+        if (!parts[0].equals(host())) {
+            return true;
+        }
+        if (owner.equals(instance)) {
+            return true;
+        }
+        try {
+            long pid = Long.parseLong(parts[1]);
+            if (pid == ProcessHandle.current().pid()) {
+                return false;
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void heartbeat() {
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            services.store().heartbeat(instance);
+        } catch (RuntimeException e) {
+            log.warn("heartbeat failed", e);
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replace(':', '_');
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

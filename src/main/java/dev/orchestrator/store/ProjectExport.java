@@ -1,0 +1,89 @@
+package dev.orchestrator.store;
+
+import static dev.orchestrator.store.generated.Tables.AGENT_SESSIONS;
+import static dev.orchestrator.store.generated.Tables.APPROVALS;
+import static dev.orchestrator.store.generated.Tables.CLARIFICATIONS;
+import static dev.orchestrator.store.generated.Tables.EVENTS;
+import static dev.orchestrator.store.generated.Tables.PHASES;
+import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
+import static dev.orchestrator.store.generated.Tables.PROJECTS;
+import static dev.orchestrator.store.generated.Tables.WORK_ITEMS;
+
+import dev.orchestrator.project.ProjectId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.TableField;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A project's whole state as one JSON document (project, phases, outputs, items, agent sessions,
+ * approvals, questions, events), so that people always own their data. Read in one snapshot.
+ */
+public final class ProjectExport {
+    /** Columns that hold JSON documents: exported as JSON, not as strings. */
+    private static final Set<String> JSON_COLUMNS =
+            Set.of("config_snapshot", "output", "document", "acceptance", "depends_on", "findings", "options", "payload");
+
+    private final Database database;
+
+    public ProjectExport(Database database) {
+        this.database = database;
+    }
+
+    /** The export, or empty when there is no such project. */
+    public java.util.Optional<String> export(ProjectId project) {
+        return database.read(dsl -> {
+            List<Map<String, Object>> rows = rows(dsl, PROJECTS, PROJECTS.ID, project);
+            if (rows.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            ObjectNode root = StoreJson.MAPPER.createObjectNode();
+            root.put("format", "orchestrator.export.v1");
+            root.put("exported_at", Instant.now().toString());
+            root.set("project", row(rows.getFirst()));
+            root.set("phases", array(rows(dsl, PHASES, PHASES.PROJECT_ID, project)));
+            root.set("phase_outputs", array(rows(dsl, PHASE_OUTPUTS, PHASE_OUTPUTS.PROJECT_ID, project)));
+            root.set("work_items", array(rows(dsl, WORK_ITEMS, WORK_ITEMS.PROJECT_ID, project)));
+            root.set("agent_sessions", array(rows(dsl, AGENT_SESSIONS, AGENT_SESSIONS.PROJECT_ID, project)));
+            root.set("approvals", array(rows(dsl, APPROVALS, APPROVALS.PROJECT_ID, project)));
+            root.set("clarifications", array(rows(dsl, CLARIFICATIONS, CLARIFICATIONS.PROJECT_ID, project)));
+            root.set("events", array(rows(dsl, EVENTS, EVENTS.PROJECT_ID, project)));
+            return java.util.Optional.of(StoreJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        });
+    }
+
+    private static <R extends Record> List<Map<String, Object>> rows(
+            DSLContext dsl, Table<R> table, TableField<R, Long> key, ProjectId project) {
+        return dsl.selectFrom(table).where(key.eq(project.value())).orderBy(table.field(0)).fetchMaps();
+    }
+
+    private static ArrayNode array(List<Map<String, Object>> rows) {
+        ArrayNode array = StoreJson.MAPPER.createArrayNode();
+        rows.forEach(row -> array.add(row(row)));
+        return array;
+    }
+
+    private static ObjectNode row(Map<String, Object> row) {
+        ObjectNode node = StoreJson.MAPPER.createObjectNode();
+        row.forEach((column, value) -> {
+            if (value == null) {
+                node.putNull(column);
+            } else if (value instanceof String text && JSON_COLUMNS.contains(column)) {
+                JsonNode parsed = StoreJson.MAPPER.readTree(text);
+                node.set(column, parsed);
+            } else if (value instanceof Instant instant) {
+                node.put(column, instant.toString());
+            } else {
+                node.set(column, StoreJson.MAPPER.valueToTree(value));
+            }
+        });
+        return node;
+    }
+}
