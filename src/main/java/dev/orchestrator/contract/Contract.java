@@ -26,6 +26,12 @@ public enum Contract {
         return id;
     }
 
+    /** The classpath resource holding this contract's JSON Schema. */
+    public String schemaResource() {
+        return "contracts/" + id + ".schema.json";
+    }
+
+    /** The contract with this id, e.g. {@code work_plan.v1}. */
     public static Optional<Contract> fromId(String id) {
         return Arrays.stream(values()).filter(c -> c.id.equals(id)).findFirst();
     }
