@@ -2,8 +2,8 @@ package dev.orchestrator.workspace;
 
 import dev.orchestrator.OrchestratorException;
 
-/** A workspace folder cannot be used as asked. */
-public final class WorkspaceException extends OrchestratorException {
+/** A workspace folder cannot be used as asked. {@link GitException} narrows it to a failed git command. */
+public class WorkspaceException extends OrchestratorException {
     public WorkspaceException(String message) {
         super(message);
     }

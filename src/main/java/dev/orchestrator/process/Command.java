@@ -1,0 +1,90 @@
+package dev.orchestrator.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One program to run: its arguments (never a line for a shell, unless the caller passes
+ * {@code ["/bin/sh", "-c", line]} itself), its folder and environment, where its output goes and
+ * how long it may take.
+ *
+ * @param arguments the program, then its arguments
+ * @param directory the folder it runs in
+ * @param environment variables set on top of Orchestrator's own environment
+ * @param removedVariables variables of Orchestrator's environment the command must not see
+ * @param logFile every line of output is appended here (created, with its folders, if missing)
+ * @param timeout when it is exceeded the whole process tree is ended
+ * @param tailLines how many of the last lines the result keeps
+ */
+public record Command(
+        List<String> arguments,
+        Path directory,
+        Map<String, String> environment,
+        Set<String> removedVariables,
+        Path logFile,
+        Duration timeout,
+        int tailLines) {
+    public static final int DEFAULT_TAIL_LINES = 200;
+
+    public Command {
+        arguments = List.copyOf(arguments);
+        if (arguments.isEmpty() || arguments.getFirst().isBlank()) {
+            throw new IllegalArgumentException("a command needs a program to run");
+        }
+        Objects.requireNonNull(directory, "directory");
+        environment = Map.copyOf(environment);
+        removedVariables = Set.copyOf(removedVariables);
+        Objects.requireNonNull(logFile, "logFile");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the timeout must be positive, not " + timeout);
+        }
+        if (tailLines < 0) {
+            throw new IllegalArgumentException("tailLines must be 0 or more, not " + tailLines);
+        }
+    }
+
+    /** A command with Orchestrator's environment as it is and a tail of {@value #DEFAULT_TAIL_LINES} lines. */
+    public static Command of(List<String> arguments, Path directory, Path logFile, Duration timeout) {
+        return new Command(arguments, directory, Map.of(), Set.of(), logFile, timeout, DEFAULT_TAIL_LINES);
+    }
+
+    /** This command with these variables set as well (later values win). */
+    public Command withEnvironment(Map<String, String> variables) {
+        Map<String, String> merged = new LinkedHashMap<>(environment);
+        merged.putAll(variables);
+        return new Command(arguments, directory, merged, removedVariables, logFile, timeout, tailLines);
+    }
+
+    /** This command without these variables of Orchestrator's environment. */
+    public Command withoutVariables(Collection<String> names) {
+        Set<String> removed = new LinkedHashSet<>(removedVariables);
+        removed.addAll(names);
+        return new Command(arguments, directory, environment, removed, logFile, timeout, tailLines);
+    }
+
+    public Command withTailLines(int lines) {
+        return new Command(arguments, directory, environment, removedVariables, logFile, timeout, lines);
+    }
+
+    /** The program: the first argument. */
+    public String program() {
+        return arguments.getFirst();
+    }
+
+    /** The arguments as a person would type them, for messages (quoted where needed; not for a shell). */
+    public String display() {
+        return arguments.stream()
+                .map(a -> a.isEmpty() || a.matches(".*[\\s'\"\\\\$`!*?;&|<>(){}].*")
+                        ? "'" + a.replace("'", "'\\''") + "'"
+                        : a)
+                .collect(Collectors.joining(" "));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.orchestrator.process;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ends process trees: every descendant first, then the process itself; a polite stop, a bounded
+ * wait, then a forced one. Descendants are listed before anything is signalled, because once a
+ * parent is gone its children belong to init and can no longer be found from it.
+ */
+final class ProcessTree {
+    private static final long POLL_MILLIS = 10;
+    /** How long to wait for the kernel after a forced stop, so callers see the processes gone. */
+    private static final Duration AFTER_FORCE = Duration.ofSeconds(2);
+
+    private ProcessTree() {}
+
+    /**
+     * Ends each running root with its whole tree.
+     *
+     * <p>Never throws {@link InterruptedException}: a stop must finish even when the thread asking
+     * is interrupted. The interrupt status is kept for the caller.
+     *
+     * @return how many of the roots were running
+     */
+    static int kill(Collection<ProcessHandle> roots, Duration grace) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            Set<ProcessHandle> targets = new LinkedHashSet<>();
+            int running = 0;
+            for (ProcessHandle root : roots) {
+                if (isRunning(root)) {
+                    running++;
+                    root.descendants().forEach(targets::add);
+                    targets.add(root);
+                }
+            }
+            targets.forEach(ProcessHandle::destroy);
+            List<ProcessHandle> left = awaitEnd(targets, grace);
+            if (!left.isEmpty()) {
+                // whatever a dying process started meanwhile goes too
+                List<ProcessHandle> forced = new ArrayList<>();
+                for (ProcessHandle process : left) {
+                    process.descendants().forEach(forced::add);
+                    forced.add(process);
+                }
+                forced.forEach(ProcessHandle::destroyForcibly);
+                awaitEnd(forced, AFTER_FORCE);
+            }
+            return running;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Whether the process still runs. A zombie (ended, not yet reaped by its parent; common in
+     * containers whose first process reaps nothing) counts as ended.
+     */
+    static boolean isRunning(ProcessHandle process) {
+        return process.isAlive() && !isZombie(process.pid());
+    }
+
+    /** Waits until the processes have ended or the time is up; returns those still running. */
+    private static List<ProcessHandle> awaitEnd(Collection<ProcessHandle> processes, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<ProcessHandle> left = running(processes);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            pause();
+            left = running(left);
+        }
+        return left;
+    }
+
+    private static List<ProcessHandle> running(Collection<ProcessHandle> processes) {
+        return processes.stream().filter(ProcessTree::isRunning).toList();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            // finish the stop first; kill() restores the interrupt status when it returns
+        }
+    }
+
+    /** Reads the state letter in /proc/PID/stat on Linux; elsewhere (no /proc) nothing is a zombie. */
+    private static boolean isZombie(long pid) {
+        // java.io, not NIO: a channel would refuse to read on an interrupted thread
+        try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            String stat = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int end = stat.lastIndexOf(')');
+            if (end < 0 || end + 2 >= stat.length()) {
+                return false;
+            }
+            char state = stat.charAt(end + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

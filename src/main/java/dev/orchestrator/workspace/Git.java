@@ -1,0 +1,397 @@
+package dev.orchestrator.workspace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A project's git repository, driven by {@code git} child processes run in the project folder.
+ *
+ * <p>Every command gets its arguments as a list (never through a shell), the identity
+ * {@value #NAME} &lt;{@value #EMAIL}&gt; and its other settings on its own command line, and an
+ * environment cleared of the caller's {@code GIT_*} variables with the user's global and system
+ * configuration switched off: nothing outside the project folder is needed, read or touched.
+ * Hooks are off too, so a project's hooks never block the orchestrator's own commits.
+ *
+ * <p>A running git command is not killed when the calling thread is interrupted (that would leave
+ * {@code .git/index.lock} behind and break the next command): it is let finish, and the interrupt
+ * status is kept for the caller's next blocking call. A command that runs past {@value
+ * #TIMEOUT_MINUTES} minutes is killed.
+ *
+ * <p>Immutable and safe to share; git itself refuses concurrent writes to one repository, so a
+ * project's writes should come from one thread at a time.
+ */
+public final class Git {
+    static final String NAME = "Orchestrator";
+    static final String EMAIL = "orchestrator@localhost";
+    /** Where the orchestrator keeps its logs inside a project; never committed. */
+    static final String EXCLUDED = "/.orchestrator/";
+
+    private static final int TIMEOUT_MINUTES = 5;
+    private static final Duration READ_AFTER_EXIT = Duration.ofSeconds(10);
+    private static final File NO_INPUT = new File("/dev/null");
+    private static final List<String> SETTINGS = List.of(
+            "-c", "user.name=" + NAME,
+            "-c", "user.email=" + EMAIL,
+            "-c", "commit.gpgsign=false",
+            "-c", "tag.gpgsign=false",
+            "-c", "core.hooksPath=/dev/null",
+            "-c", "core.fsmonitor=false",
+            // a detached background gc would outlive the command
+            "-c", "gc.autoDetach=false");
+
+    /** Starts a process; {@code ChildProcesses::start} registers it so it never outlives Orchestrator. */
+    @FunctionalInterface
+    public interface Starter {
+        Process start(ProcessBuilder builder) throws IOException;
+    }
+
+    private record Output(int status, String stdout, String stderr) {
+        String said() {
+            return (stderr.isBlank() ? stdout : stderr).strip();
+        }
+    }
+
+    private final Path folder;
+    private final Starter starter;
+
+    private Git(Path folder, Starter starter) {
+        this.folder = folder.toAbsolutePath().normalize();
+        this.starter = Objects.requireNonNull(starter, "starter");
+    }
+
+    /** The repository (existing or not yet) in this folder; git processes are started plainly. */
+    public static Git at(Path folder) {
+        return new Git(folder, ProcessBuilder::start);
+    }
+
+    /** The repository in this folder, with git processes started through {@code starter}. */
+    public static Git at(Path folder, Starter starter) {
+        return new Git(folder, starter);
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /**
+     * Whether the folder is the top level of a repository. A folder inside some other repository is
+     * not: that repository is not ours.
+     */
+    public boolean isRepository() {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        Output output = execute(List.of("rev-parse", "--show-toplevel"));
+        if (output.status() != 0) {
+            return false;
+        }
+        try {
+            return Path.of(output.stdout().strip()).toRealPath().equals(folder.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Makes the folder a repository if it is not one ({@code git init -b main}), keeps
+     * {@code .orchestrator/} out of it through {@code .git/info/exclude}, and makes an empty first
+     * commit "Start project" if there is none. Safe to call again.
+     *
+     * @return the sha of HEAD
+     */
+    public String ensureRepository() {
+        if (!Files.isDirectory(folder)) {
+            throw new GitException(
+                    "cannot make a git repository in " + folder + ": the folder does not exist.", List.of("init"), "");
+        }
+        if (!isRepository()) {
+            check("init", "-q", "-b", "main");
+        }
+        excludeOrchestratorFolder();
+        if (!hasCommit()) {
+            check("commit", "-q", "--no-verify", "--allow-empty", "-m", "Start project");
+        }
+        return head();
+    }
+
+    /** The sha of the commit HEAD points at. */
+    public String head() {
+        if (!hasCommit()) {
+            throw new GitException(
+                    "the repository in " + folder + " has no commit yet; it needs ensureRepository() first.",
+                    List.of("rev-parse", "HEAD"),
+                    "");
+        }
+        return check("rev-parse", "--verify", "HEAD^{commit}").strip();
+    }
+
+    /** Whether anything differs from HEAD: tracked files changed or staged, or untracked files that are not ignored. */
+    public boolean hasChanges() {
+        return !check("status", "--porcelain", "--untracked-files=all").isBlank();
+    }
+
+    /**
+     * Stages everything ({@code git add -A}; ignored files stay out) and commits it.
+     *
+     * @param allowEmpty whether to commit when nothing changed (otherwise that fails)
+     * @return the sha of the new HEAD
+     */
+    public String commitAll(String message, boolean allowEmpty) {
+        if (message == null || message.isBlank()) {
+            throw new IllegalArgumentException("a commit needs a message");
+        }
+        check("add", "-A");
+        List<String> commit = new ArrayList<>(List.of("commit", "-q", "--no-verify", "--cleanup=whitespace"));
+        if (allowEmpty) {
+            commit.add("--allow-empty");
+        }
+        commit.add("-m");
+        commit.add(message);
+        check(commit);
+        return head();
+    }
+
+    /** Commits everything if anything changed; returns the new HEAD, or empty when nothing changed. */
+    public Optional<String> commitIfChanged(String message) {
+        return hasChanges() ? Optional.of(commitAll(message, false)) : Optional.empty();
+    }
+
+    /**
+     * Puts the working tree back exactly as it was at {@code commit}: tracked files reset, untracked
+     * files and folders removed (nested repositories too, {@code clean -ffd}). Ignored files, such as
+     * {@code node_modules} and {@code .orchestrator}, stay.
+     */
+    public void resetTo(String commit) {
+        String sha = resolve(commit);
+        check("reset", "-q", "--hard", sha);
+        check("clean", "-q", "-ffd");
+    }
+
+    /** The first line of the commit's message. */
+    public String subject(String commit) {
+        String message = check("log", "-1", "--format=%B", resolve(commit), "--");
+        return message.lines().findFirst().orElse("");
+    }
+
+    /** The first lines of the messages of the last {@code max} commits, newest first; empty before the first commit. */
+    public List<String> log(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, not " + max);
+        }
+        if (!hasCommit()) {
+            return List.of();
+        }
+        String output = check("log", "-n", Integer.toString(max), "-z", "--format=%B", "HEAD", "--");
+        return Arrays.stream(output.split("\0"))
+                .filter(message -> !message.isEmpty())
+                .map(message -> message.lines().findFirst().orElse(""))
+                .toList();
+    }
+
+    /** Whether {@code ancestor} is {@code descendant} or one of its ancestors. */
+    public boolean isAncestor(String ancestor, String descendant) {
+        List<String> arguments = List.of("merge-base", "--is-ancestor", resolve(ancestor), resolve(descendant));
+        Output output = execute(arguments);
+        return switch (output.status()) {
+            case 0 -> true;
+            case 1 -> false;
+            default -> throw failure(arguments, output);
+        };
+    }
+
+    // ---- internals -----------------------------------------------------------------------------
+
+    private boolean hasCommit() {
+        return execute(List.of("rev-parse", "--verify", "-q", "HEAD^{commit}")).status() == 0;
+    }
+
+    /** The full sha of a revision, which must name a commit. */
+    private String resolve(String revision) {
+        if (revision == null || revision.isBlank() || revision.startsWith("-")) {
+            throw new IllegalArgumentException("not a revision: '" + revision + "'");
+        }
+        List<String> arguments = List.of("rev-parse", "--verify", "-q", revision + "^{commit}");
+        Output output = execute(arguments);
+        if (output.status() != 0) {
+            throw new GitException(
+                    "no commit '" + revision + "' in the repository in " + folder + " (git "
+                            + String.join(" ", arguments) + " found none).",
+                    arguments,
+                    output.stderr());
+        }
+        return output.stdout().strip();
+    }
+
+    private void excludeOrchestratorFolder() {
+        Path exclude =
+                folder.resolve(check("rev-parse", "--git-path", "info/exclude").strip());
+        // java.io rather than NIO channels: those refuse to work on an interrupted thread
+        try {
+            String text = "";
+            if (Files.exists(exclude)) {
+                try (InputStream in = new FileInputStream(exclude.toFile())) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            if (text.lines()
+                    .map(String::strip)
+                    .anyMatch(line -> line.equals(EXCLUDED) || line.equals(".orchestrator/"))) {
+                return;
+            }
+            Files.createDirectories(exclude.getParent());
+            String addition = (text.isEmpty() || text.endsWith("\n") ? "" : "\n")
+                    + "# Orchestrator's logs and state for this project\n" + EXCLUDED + "\n";
+            try (OutputStream out = new FileOutputStream(exclude.toFile(), true)) {
+                out.write(addition.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new GitException(
+                    "cannot write " + exclude + " to keep .orchestrator/ out of the repository (" + e.getMessage()
+                            + "). Check the folder's permissions.",
+                    List.of("info/exclude"),
+                    e);
+        }
+    }
+
+    private String check(String... arguments) {
+        return check(List.of(arguments));
+    }
+
+    /** Runs git; returns its standard output, or throws when it fails. */
+    private String check(List<String> arguments) {
+        Output output = execute(arguments);
+        if (output.status() != 0) {
+            throw failure(arguments, output);
+        }
+        return output.stdout();
+    }
+
+    private GitException failure(List<String> arguments, Output output) {
+        return new GitException(
+                "git " + String.join(" ", arguments) + " failed in " + folder + " (exit " + output.status() + "): "
+                        + output.said(),
+                arguments,
+                output.stderr());
+    }
+
+    private Output execute(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add("git");
+        command.addAll(SETTINGS);
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+        cleanEnvironment(builder.environment());
+        Process process;
+        try {
+            process = starter.start(builder);
+        } catch (IOException e) {
+            throw new GitException(
+                    "cannot run git " + String.join(" ", arguments) + " in " + folder + ": " + e.getMessage()
+                            + ". Install git (for example 'apt-get install git') and make sure it is on the PATH.",
+                    arguments,
+                    e);
+        }
+        Capture stdout = Capture.start(process.getInputStream());
+        Capture stderr = Capture.start(process.getErrorStream());
+        if (!awaitExit(process)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new GitException(
+                    "git " + String.join(" ", arguments) + " in " + folder + " did not finish within " + TIMEOUT_MINUTES
+                            + " minutes and was stopped.",
+                    arguments,
+                    stderr.text());
+        }
+        return new Output(process.exitValue(), stdout.text(), stderr.text());
+    }
+
+    /** Removes the caller's {@code GIT_*} variables (GIT_DIR would redirect every command) and sets ours. */
+    static void cleanEnvironment(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> name.startsWith("GIT_"));
+        environment.put("GIT_AUTHOR_NAME", NAME);
+        environment.put("GIT_AUTHOR_EMAIL", EMAIL);
+        environment.put("GIT_COMMITTER_NAME", NAME);
+        environment.put("GIT_COMMITTER_EMAIL", EMAIL);
+        environment.put("GIT_CONFIG_NOSYSTEM", "1");
+        environment.put("GIT_CONFIG_GLOBAL", "/dev/null");
+        environment.put("GIT_TERMINAL_PROMPT", "0");
+        // reading commands (status) then never take index.lock, so they cannot make a write fail
+        environment.put("GIT_OPTIONAL_LOCKS", "0");
+        // git's messages in English, as people search for them
+        environment.put("LC_ALL", "C");
+    }
+
+    /** Waits for git without giving in to interrupts (see the class comment); false on timeout. */
+    private static boolean awaitExit(Process process) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(TIMEOUT_MINUTES);
+        try {
+            while (true) {
+                try {
+                    return process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Reads one of git's output streams to its end on a virtual thread. */
+    private static final class Capture {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final Thread reader;
+
+        private Capture(InputStream stream) {
+            reader = Thread.ofVirtual().start(() -> {
+                try (stream) {
+                    stream.transferTo(bytes);
+                } catch (IOException e) {
+                    // the stream closes under us when git is killed; what was read is kept
+                }
+            });
+        }
+
+        static Capture start(InputStream stream) {
+            return new Capture(stream);
+        }
+
+        /** Everything read, once the stream has ended (or after a bounded wait). */
+        String text() {
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + READ_AFTER_EXIT.toNanos();
+            while (reader.isAlive() && System.nanoTime() - deadline < 0) {
+                try {
+                    reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
