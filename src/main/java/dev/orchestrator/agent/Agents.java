@@ -1,7 +1,7 @@
 package dev.orchestrator.agent;
 
-import dev.orchestrator.config.AgentConfig;
 import dev.orchestrator.config.AgentBackend;
+import dev.orchestrator.config.AgentConfig;
 import java.util.Optional;
 
 /** Builds the configured agent backend. */
@@ -43,7 +43,8 @@ public final class Agents {
                     "",
                     Optional.empty(),
                     Usage.NONE,
-                    new AgentResult.Outcome.Failure(ErrorClass.MISSING_BINARY, unavailable().orElseThrow()));
+                    new AgentResult.Outcome.Failure(
+                            ErrorClass.MISSING_BINARY, unavailable().orElseThrow()));
         }
     }
 }

@@ -55,7 +55,9 @@ final class Batch {
             ids.addAll(engine.supervisor().interrupted());
             for (Project project : projects.repository().recent(1_000)) {
                 ProjectStatus status = project.status();
-                if ((status == ProjectStatus.STOPPED || status == ProjectStatus.PAUSED || status == ProjectStatus.NOT_STARTED)
+                if ((status == ProjectStatus.STOPPED
+                                || status == ProjectStatus.PAUSED
+                                || status == ProjectStatus.NOT_STARTED)
                         && !ids.contains(project.id())) {
                     ids.add(project.id());
                 }
@@ -114,8 +116,11 @@ final class Batch {
         if (!signal.compareAndSet(null, which)) {
             return;
         }
-        Duration grace = Duration.ofSeconds(engine.services().config().recovery().shutdownGraceSeconds());
-        Thread.ofPlatform().name("graceful-stop").start(() -> engine.supervisor().stopAll(grace, this::say));
+        Duration grace =
+                Duration.ofSeconds(engine.services().config().recovery().shutdownGraceSeconds());
+        Thread.ofPlatform()
+                .name("graceful-stop")
+                .start(() -> engine.supervisor().stopAll(grace, this::say));
     }
 
     private int report(Map<ProjectId, RunOutcome> outcomes) {
@@ -123,13 +128,18 @@ final class Batch {
         for (Map.Entry<ProjectId, RunOutcome> entry : outcomes.entrySet()) {
             ProjectId id = entry.getKey();
             RunOutcome outcome = entry.getValue();
-            String status = projects.repository().find(id).map(p -> p.status().wireName()).orElse("?");
+            String status = projects.repository()
+                    .find(id)
+                    .map(p -> p.status().wireName())
+                    .orElse("?");
             String next = switch (outcome) {
                 case COMPLETED -> "completed; its workspace holds the result.";
-                case FAILED -> "failed (" + status + "); orchestrator --status " + id + " shows why, "
-                        + "orchestrator --resume " + id + " tries again.";
-                case WAITING -> "is waiting for you (" + status + "): run orchestrator and use /approve " + id
-                        + ", /reject " + id + " or /answer " + id + "; or re-run with --autonomy full.";
+                case FAILED ->
+                    "failed (" + status + "); orchestrator --status " + id + " shows why, " + "orchestrator --resume "
+                            + id + " tries again.";
+                case WAITING ->
+                    "is waiting for you (" + status + "): run orchestrator and use /approve " + id + ", /reject " + id
+                            + " or /answer " + id + "; or re-run with --autonomy full.";
                 case STOPPED -> "stopped; everything is saved. orchestrator --resume " + id + " carries on.";
                 case OWNED_ELSEWHERE -> "is run by another Orchestrator.";
             };

@@ -27,6 +27,8 @@ final class FailAt {
             }
         }
         throw new UsageException("--fail-at-phase needs a phase name or number 1-" + phases.length + " (got '" + text
-                + "'); phases: " + String.join(", ", Arrays.stream(phases).map(PhaseName::toString).toList()) + ".");
+                + "'); phases: "
+                + String.join(
+                        ", ", Arrays.stream(phases).map(PhaseName::toString).toList()) + ".");
     }
 }

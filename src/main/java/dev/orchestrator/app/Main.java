@@ -1,42 +1,43 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.config.ConfigLoader;
+import dev.orchestrator.config.ConfigSnapshot;
+import dev.orchestrator.agent.Agents;
 import dev.orchestrator.config.OrchestratorConfig;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;
 import dev.orchestrator.contract.ContractValidator;
+import dev.orchestrator.logging.LogbackConfigurator;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineServices;
 import dev.orchestrator.process.ChildProcesses;
-import dev.orchestrator.prompt.Prompts;
-import dev.orchestrator.store.ProjectExport;
-import dev.orchestrator.store.SqlitePipelineStore;
-import dev.orchestrator.store.SqliteWorkTracker;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.jline.utils.Signals;
-import dev.orchestrator.config.ConfigLoader;
-import dev.orchestrator.config.ConfigSnapshot;
-import dev.orchestrator.logging.LogbackConfigurator;
 import dev.orchestrator.project.ProjectService;
+import dev.orchestrator.prompt.Prompts;
 import dev.orchestrator.repl.Repl;
 import dev.orchestrator.repl.Style;
 import dev.orchestrator.store.Database;
+import dev.orchestrator.store.ProjectExport;
+import dev.orchestrator.store.SqlitePipelineStore;
 import dev.orchestrator.store.SqliteProjectRepository;
+import dev.orchestrator.store.SqliteWorkTracker;
 import dev.orchestrator.workspace.ProjectFolders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.Signals;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -158,7 +159,8 @@ public final class Main {
             var export = new ProjectExport(database);
             try (Engine engine = new Engine(services, listeners, export::export)) {
                 return switch (cli.mode()) {
-                    case Cli.Mode.Interactive i -> interactive(terminal, engine, service, home, database, warnings, environment, log);
+                    case Cli.Mode.Interactive i ->
+                        interactive(terminal, engine, service, home, database, warnings, environment, log);
                     case Cli.Mode.Generate g -> {
                         closeLater(terminal);
                         yield new Batch(engine, service, out).generate(g.idea());
@@ -197,7 +199,8 @@ public final class Main {
             Object term = Signals.register("TERM", () -> {
                 engine.supervisor()
                         .stopAll(
-                                Duration.ofSeconds(engine.services().config().recovery().shutdownGraceSeconds()),
+                                Duration.ofSeconds(
+                                        engine.services().config().recovery().shutdownGraceSeconds()),
                                 step -> session.writer().println(step));
                 session.writer().println("Stopped cleanly on SIGTERM; everything is saved.");
                 session.writer().flush();

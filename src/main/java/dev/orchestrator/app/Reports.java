@@ -34,7 +34,8 @@ final class Reports {
             return 0;
         }
         Project project = resolve(named.get(), projects);
-        out.println("project " + project.id() + " " + project.name() + ": " + project.status().wireName()
+        out.println("project " + project.id() + " " + project.name() + ": "
+                + project.status().wireName()
                 + project.currentPhase().map(p -> " (" + p + ")").orElse(""));
         out.println("workspace " + project.workspace());
         for (PhaseState phase : engine.store().phases(project.id())) {

@@ -63,7 +63,13 @@ final class AgentCalls {
 
     Answer call(Call call) throws InterruptedException {
         Map<String, Object> context = new HashMap<>(call.context());
-        context.put("contract", Map.of("id", call.contract().id(), "schema", services.contracts().schemaText(call.contract())));
+        context.put(
+                "contract",
+                Map.of(
+                        "id",
+                        call.contract().id(),
+                        "schema",
+                        services.contracts().schemaText(call.contract())));
         String original = services.prompts().render(call.template(), context);
         String prompt = original;
         Optional<String> session = Optional.empty();
@@ -124,7 +130,8 @@ final class AgentCalls {
             if (validation instanceof Validation.Valid valid) {
                 String json = JSON.writeValueAsString(valid.document());
                 Optional<String> snapshot = call.snapshot()
-                        ? Optional.of(git.snapshot(call.phase() + " " + label(call) + call.role().wireName()))
+                        ? Optional.of(git.snapshot(
+                                call.phase() + " " + label(call) + call.role().wireName()))
                         : Optional.empty();
                 services.store()
                         .sessionEnded(
@@ -156,14 +163,16 @@ final class AgentCalls {
                                     Optional.of(lastActivity.get())),
                             Optional.empty());
             if (repair >= repairs) {
-                throw new PhaseFailure("the " + call.role().wireName() + "'s answer did not match " + call.contract().id()
+                throw new PhaseFailure("the " + call.role().wireName() + "'s answer did not match "
+                        + call.contract().id()
                         + " after " + repairs + (repairs == 1 ? " repair: " : " repairs: ")
                         + String.join("; ", problems.subList(0, Math.min(3, problems.size()))));
             }
             services.listener()
                     .progress(
                             project.id(),
-                            "[" + call.phase() + "] " + label(call) + "answer did not match " + call.contract().id()
+                            "[" + call.phase() + "] " + label(call) + "answer did not match "
+                                    + call.contract().id()
                                     + " (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
                                     + "), asking for a repair (" + (repair + 1) + "/" + repairs + ")");
             Map<String, Object> repairContext = new HashMap<>(context);

@@ -81,14 +81,17 @@ public final class Decisions {
             return invalid.problems();
         }
         String json = AgentCalls.JSON.writeValueAsString(((Validation.Valid) validation).document());
-        services.store().storeCandidate(pending.project(), pending.approval().phase(), pending.contract(), json, "edit");
+        services.store()
+                .storeCandidate(pending.project(), pending.approval().phase(), pending.contract(), json, "edit");
         services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.of("edited by the person"));
         return List.of();
     }
 
     /** Retry (with guidance), skip, or accept the item as it is. */
     public void decideItem(Pending.ItemDecision pending, Approval.Status decision, String guidance) {
-        if (decision != Approval.Status.RETRY && decision != Approval.Status.SKIP && decision != Approval.Status.ACCEPT) {
+        if (decision != Approval.Status.RETRY
+                && decision != Approval.Status.SKIP
+                && decision != Approval.Status.ACCEPT) {
             throw new IllegalArgumentException("not an item decision: " + decision);
         }
         services.store()

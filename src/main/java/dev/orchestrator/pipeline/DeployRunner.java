@@ -56,8 +56,10 @@ final class DeployRunner {
                             Command.of(
                                     List.of("/bin/sh", "-c", command.get()),
                                     project.workspace(),
-                                    project.workspace().resolve(".orchestrator/logs/deploy/attempt-" + attempt + ".log"),
-                                    Duration.ofSeconds(services.config().deploy().timeoutSeconds())),
+                                    project.workspace()
+                                            .resolve(".orchestrator/logs/deploy/attempt-" + attempt + ".log"),
+                                    Duration.ofSeconds(
+                                            services.config().deploy().timeoutSeconds())),
                             line -> {
                                 Matcher m = URL.matcher(line);
                                 if (url.get() == null && m.find()) {
@@ -71,7 +73,8 @@ final class DeployRunner {
             }
             details.put("status", "deployed");
             Optional.ofNullable(url.get()).ifPresent(u -> details.put("url", u));
-            progress("deployed" + Optional.ofNullable(url.get()).map(u -> " at " + u).orElse(""));
+            progress("deployed"
+                    + Optional.ofNullable(url.get()).map(u -> " at " + u).orElse(""));
             return details;
         }
         progress("deployer at work");
@@ -95,7 +98,8 @@ final class DeployRunner {
         details.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
         result.url().ifPresent(u -> details.put("url", u));
         details.put("notes", result.notes());
-        progress(result.status().name().toLowerCase(java.util.Locale.ROOT) + result.url().map(u -> " at " + u).orElse(""));
+        progress(result.status().name().toLowerCase(java.util.Locale.ROOT)
+                + result.url().map(u -> " at " + u).orElse(""));
         return details;
     }
 

@@ -90,8 +90,12 @@ final class ItemRunner {
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("items", items.size());
-        details.put("done", items.stream().filter(i -> i.status() == WorkItemStatus.DONE).count());
-        details.put("skipped", items.stream().filter(i -> i.status() == WorkItemStatus.SKIPPED).count());
+        details.put(
+                "done",
+                items.stream().filter(i -> i.status() == WorkItemStatus.DONE).count());
+        details.put(
+                "skipped",
+                items.stream().filter(i -> i.status() == WorkItemStatus.SKIPPED).count());
         return details;
     }
 
@@ -106,8 +110,10 @@ final class ItemRunner {
             }
             Optional<Approval> decision = services.store().latestItemApproval(item.id());
             Approval.Status status = decision.map(Approval::status).orElse(null);
-            if (status == Approval.Status.RETRY || (status == null && services.config().autonomy() == Autonomy.FULL)) {
-                services.work().retry(item.id(), decision.flatMap(Approval::feedback).orElse(""));
+            if (status == Approval.Status.RETRY
+                    || (status == null && services.config().autonomy() == Autonomy.FULL)) {
+                services.work()
+                        .retry(item.id(), decision.flatMap(Approval::feedback).orElse(""));
             } else if (status == Approval.Status.SKIP) {
                 services.work().skip(item.id());
             } else if (status == Approval.Status.ACCEPT) {
@@ -121,7 +127,8 @@ final class ItemRunner {
     /** Commits the item's last work as it is, without a passing review, because the person said so. */
     private void accept(WorkItem item) {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
-        Optional<String> snapshot = steps.isEmpty() ? Optional.empty() : steps.getLast().snapshot();
+        Optional<String> snapshot =
+                steps.isEmpty() ? Optional.empty() : steps.getLast().snapshot();
         snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
         String commit = git.commitAll(item.key() + ": " + item.title() + " (accepted without a passing review)", true);
         services.work().complete(item.id(), commit, item.reviewCycles());
@@ -141,16 +148,18 @@ final class ItemRunner {
             if (!steps.isEmpty() && steps.getLast().snapshot().isPresent()) {
                 git.restore(start, steps.getLast().snapshot().get());
             }
-            progress(item.key() + " resumed after " + steps.size() + (steps.size() == 1 ? " finished step" : " finished steps"));
+            progress(item.key() + " resumed after " + steps.size()
+                    + (steps.size() == 1 ? " finished step" : " finished steps"));
         } else {
             progress(item.label() + ": developer at work");
         }
         Map<String, Object> context = itemContext(item, interrupted);
-        DevResult dev = DevResult.from(step(steps, item, Role.DEVELOPER, 0, "implement/develop", Contract.DEV_RESULT, context));
+        DevResult dev =
+                DevResult.from(step(steps, item, Role.DEVELOPER, 0, "implement/develop", Contract.DEV_RESULT, context));
         if (dev.status() == DevResult.Status.BLOCKED) {
             String blocker = dev.blocker().orElse(dev.summary());
-            String findings = AgentCalls.JSON.writeValueAsString(List.of(
-                    Map.of("severity", "blocker", "path", "", "message", "developer blocked: " + blocker)));
+            String findings = AgentCalls.JSON.writeValueAsString(
+                    List.of(Map.of("severity", "blocker", "path", "", "message", "developer blocked: " + blocker)));
             services.work().needsAttention(item.id(), findings, "developer blocked: " + blocker, 0);
             git.resetTo(start);
             progress(item.key() + " blocked: " + blocker);
@@ -255,7 +264,7 @@ final class ItemRunner {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT));
             map.put("path", f.path());
-            map.put("line", f.line().map(String::valueOf).orElse(""));
+            map.put("line", f.line().isPresent() ? String.valueOf(f.line().getAsInt()) : "");
             map.put("message", f.message());
             list.add(map);
         }
@@ -271,7 +280,8 @@ final class ItemRunner {
             return "no findings";
         }
         List<String> parts = new ArrayList<>();
-        counts.forEach((severity, n) -> parts.add(n + " " + severity + (n > 1 && !severity.equals("minor") && !severity.equals("major") ? "s" : "")));
+        counts.forEach((severity, n) -> parts.add(
+                n + " " + severity + (n > 1 && !severity.equals("minor") && !severity.equals("major") ? "s" : "")));
         return String.join(", ", parts);
     }
 
@@ -280,7 +290,8 @@ final class ItemRunner {
                 .map(json -> {
                     var node = AgentCalls.JSON.readTree(json);
                     List<String> messages = new ArrayList<>();
-                    node.forEach(f -> messages.add(f.path("severity").asString() + ": " + f.path("message").asString()));
+                    node.forEach(f -> messages.add(f.path("severity").asString() + ": "
+                            + f.path("message").asString()));
                     return messages.isEmpty() ? "did not converge" : String.join("; ", messages);
                 })
                 .orElse("did not converge");

@@ -87,15 +87,18 @@ final class PipelineRun {
                 .filter(a -> a.phase() == phase)
                 .findFirst();
         if (pending.isPresent()) {
-            return Optional.of(pending.get().kind() == Approval.Kind.PHASE
-                    ? "approval of " + phase + ": /approve " + project.id() + " or /reject " + project.id() + " <feedback>"
-                    : "a decision about " + pending.get().summary() + ": /approve " + project.id());
+            return Optional.of(
+                    pending.get().kind() == Approval.Kind.PHASE
+                            ? "approval of " + phase + ": /approve " + project.id() + " or /reject " + project.id()
+                                    + " <feedback>"
+                            : "a decision about " + pending.get().summary() + ": /approve " + project.id());
         }
         long open = services.store().clarifications(project.id(), phase).stream()
                 .filter(q -> !q.answered())
                 .count();
         if (open > 0) {
-            return Optional.of("answers to " + open + (open == 1 ? " question" : " questions") + ": /answer " + project.id());
+            return Optional.of(
+                    "answers to " + open + (open == 1 ? " question" : " questions") + ": /answer " + project.id());
         }
         return Optional.empty();
     }
@@ -121,7 +124,8 @@ final class PipelineRun {
         try {
             Map<String, Object> details = switch (phase) {
                 case IDEATION -> planning(phase, Role.ANALYST, "ideation/requirements", Contract.REQUIREMENTS);
-                case ARCHITECTURE -> planning(phase, Role.ARCHITECT, "architecture/architecture", Contract.ARCHITECTURE);
+                case ARCHITECTURE ->
+                    planning(phase, Role.ARCHITECT, "architecture/architecture", Contract.ARCHITECTURE);
                 case TASK_BREAKDOWN -> planning(phase, Role.PLANNER, "task_breakdown/work-plan", Contract.WORK_PLAN);
                 case INITIALIZE -> initialize(attempt, resumed);
                 case IMPLEMENT -> new ItemRunner(services, project, git, calls, stop, this::context).run();
@@ -160,7 +164,12 @@ final class PipelineRun {
             why = why + "; rolling the workspace back to " + shortSha(target) + " failed too: " + e.getMessage();
         }
         services.store().phaseFailed(project.id(), phase, why, rolledBack);
-        progress(phase, "failed: " + why + rolledBack.map(c -> " (workspace rolled back to " + shortSha(c) + ")").orElse(""));
+        progress(
+                phase,
+                "failed: " + why
+                        + rolledBack
+                                .map(c -> " (workspace rolled back to " + shortSha(c) + ")")
+                                .orElse(""));
         return RunOutcome.FAILED;
     }
 
@@ -194,9 +203,11 @@ final class PipelineRun {
         }
         boolean checkpoint = services.config().autonomy() == Autonomy.CHECKPOINT
                 && services.config().phase(phase).checkpoint();
-        if (checkpoint && approval.filter(a -> a.status() == Approval.Status.APPROVED).isEmpty()) {
+        if (checkpoint
+                && approval.filter(a -> a.status() == Approval.Status.APPROVED).isEmpty()) {
             services.store()
-                    .requestApproval(project.id(), phase, Approval.Kind.PHASE, Optional.empty(), summary(contract, document));
+                    .requestApproval(
+                            project.id(), phase, Approval.Kind.PHASE, Optional.empty(), summary(contract, document));
             return null;
         }
         return finish(phase, contract, document);
@@ -222,8 +233,12 @@ final class PipelineRun {
         services.store().ask(project.id(), phase, fresh, assume);
         if (assume) {
             for (Clarification q : fresh) {
-                progress(phase, "assumed \"" + (q.options().isEmpty() ? "(no preference)" : q.options().getFirst())
-                        + "\" for: " + q.question());
+                progress(
+                        phase,
+                        "assumed \""
+                                + (q.options().isEmpty()
+                                        ? "(no preference)"
+                                        : q.options().getFirst()) + "\" for: " + q.question());
             }
             return false;
         }
@@ -237,7 +252,8 @@ final class PipelineRun {
             default -> "docs/work-plan.md";
         };
         writeFile(file, ContractMarkdown.render(contract, document, answers()));
-        Optional<String> commit = git.commitIfChanged("docs: " + Path.of(file).getFileName().toString().replace(".md", ""));
+        Optional<String> commit = git.commitIfChanged(
+                "docs: " + Path.of(file).getFileName().toString().replace(".md", ""));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("document", file);
         commit.ifPresent(c -> details.put("commit", c));
@@ -245,7 +261,12 @@ final class PipelineRun {
             List<NewWorkItem> items = new ArrayList<>();
             for (PlanItem item : WorkPlan.from(document).items()) {
                 items.add(new NewWorkItem(
-                        item.key(), item.title(), item.description(), item.acceptance(), item.dependsOn(), item.priority()));
+                        item.key(),
+                        item.title(),
+                        item.description(),
+                        item.acceptance(),
+                        item.dependsOn(),
+                        item.priority()));
             }
             services.work().create(project.id(), items);
             details.put("items", items.size());
@@ -254,7 +275,8 @@ final class PipelineRun {
     }
 
     private Map<String, Object> initialize(int attempt, boolean resumed) throws InterruptedException {
-        List<Step> done = resumed ? services.store().phaseSteps(project.id(), PhaseName.INITIALIZE, attempt) : List.of();
+        List<Step> done =
+                resumed ? services.store().phaseSteps(project.id(), PhaseName.INITIALIZE, attempt) : List.of();
         if (done.isEmpty()) {
             git.resetTo(git.head());
             progress(PhaseName.INITIALIZE, "developer scaffolding the project");
@@ -273,10 +295,13 @@ final class PipelineRun {
         } else {
             done.getLast().snapshot().ifPresent(snapshot -> git.restore(git.head(), snapshot));
         }
-        Step step = services.store().phaseSteps(project.id(), PhaseName.INITIALIZE, attempt).getLast();
+        Step step = services.store()
+                .phaseSteps(project.id(), PhaseName.INITIALIZE, attempt)
+                .getLast();
         var result = dev.orchestrator.contract.DevResult.from(AgentCalls.JSON.readTree(step.output()));
         if (result.status() == dev.orchestrator.contract.DevResult.Status.BLOCKED) {
-            throw new PhaseFailure("the developer could not scaffold the project: " + result.blocker().orElse(result.summary()));
+            throw new PhaseFailure("the developer could not scaffold the project: "
+                    + result.blocker().orElse(result.summary()));
         }
         Optional<String> commit = git.commitIfChanged("initialize: scaffold the project");
         Map<String, Object> details = new LinkedHashMap<>();
@@ -294,12 +319,21 @@ final class PipelineRun {
         context.put("phase", phase.toString());
         context.put("role", role.wireName());
         List<Answer> answers = answers();
-        context.put("answers", answers.stream()
-                .map(a -> Map.of("question", a.question(), "answer", a.answer(), "assumed", a.assumed()))
-                .toList());
-        services.store().output(project.id(), PhaseName.IDEATION).ifPresent(json -> context.put(
-                "requirements",
-                Map.of("markdown", ContractMarkdown.render(Contract.REQUIREMENTS, AgentCalls.JSON.readTree(json), List.of()), "json", json)));
+        context.put(
+                "answers",
+                answers.stream()
+                        .map(a -> Map.of("question", a.question(), "answer", a.answer(), "assumed", a.assumed()))
+                        .toList());
+        services.store()
+                .output(project.id(), PhaseName.IDEATION)
+                .ifPresent(json -> context.put(
+                        "requirements",
+                        Map.of(
+                                "markdown",
+                                ContractMarkdown.render(
+                                        Contract.REQUIREMENTS, AgentCalls.JSON.readTree(json), List.of()),
+                                "json",
+                                json)));
         services.store().output(project.id(), PhaseName.ARCHITECTURE).ifPresent(json -> {
             JsonNode document = AgentCalls.JSON.readTree(json);
             var commands = Architecture.from(document).commands();
@@ -308,10 +342,25 @@ final class PipelineRun {
                     Map.of(
                             "markdown", ContractMarkdown.render(Contract.ARCHITECTURE, document, List.of()),
                             "json", json,
-                            "commands", Map.of("setup", commands.setup(), "build", commands.build(), "test", commands.test(), "run", commands.run())));
+                            "commands",
+                                    Map.of(
+                                            "setup",
+                                            commands.setup(),
+                                            "build",
+                                            commands.build(),
+                                            "test",
+                                            commands.test(),
+                                            "run",
+                                            commands.run())));
         });
-        services.store().output(project.id(), PhaseName.TASK_BREAKDOWN).ifPresent(json -> context.put(
-                "plan", Map.of("markdown", ContractMarkdown.render(Contract.WORK_PLAN, AgentCalls.JSON.readTree(json), List.of()))));
+        services.store()
+                .output(project.id(), PhaseName.TASK_BREAKDOWN)
+                .ifPresent(json -> context.put(
+                        "plan",
+                        Map.of(
+                                "markdown",
+                                ContractMarkdown.render(
+                                        Contract.WORK_PLAN, AgentCalls.JSON.readTree(json), List.of()))));
         return context;
     }
 
@@ -329,19 +378,29 @@ final class PipelineRun {
         return switch (contract) {
             case REQUIREMENTS -> {
                 Requirements r = Requirements.from(document);
-                long must = r.features().stream().filter(f -> f.priority().name().equals("MUST")).count();
+                long must = r.features().stream()
+                        .filter(f -> f.priority().name().equals("MUST"))
+                        .count();
                 yield r.name() + ": " + r.features().size() + " features (" + must + " must), "
                         + r.constraints().size() + " constraints. " + r.summary();
             }
             case ARCHITECTURE -> {
                 Architecture a = Architecture.from(document);
-                yield a.stack().language() + (a.stack().frameworks().isEmpty() ? "" : " with " + String.join(", ", a.stack().frameworks()))
-                        + "; " + a.components().size() + " components; tests: " + a.commands().test() + ". " + a.summary();
+                yield a.stack().language()
+                        + (a.stack().frameworks().isEmpty()
+                                ? ""
+                                : " with " + String.join(", ", a.stack().frameworks())) + "; "
+                        + a.components().size() + " components; tests: "
+                        + a.commands().test() + ". " + a.summary();
             }
             case WORK_PLAN -> {
                 WorkPlan plan = WorkPlan.from(document);
                 yield plan.items().size() + " work items: "
-                        + String.join(", ", plan.items().stream().map(i -> i.key() + " " + i.title()).toList());
+                        + String.join(
+                                ", ",
+                                plan.items().stream()
+                                        .map(i -> i.key() + " " + i.title())
+                                        .toList());
             }
             default -> contract.id();
         };

@@ -53,11 +53,14 @@ final class TestRunner {
     Map<String, Object> run(int attempt, boolean resumed) throws InterruptedException {
         Optional<String> command = services.store()
                 .output(project.id(), PhaseName.ARCHITECTURE)
-                .map(json -> Architecture.from(AgentCalls.JSON.readTree(json)).commands().test())
+                .map(json -> Architecture.from(AgentCalls.JSON.readTree(json))
+                        .commands()
+                        .test())
                 .filter(c -> !c.isBlank());
         if (command.isEmpty()) {
-            throw new PhaseFailure("the architecture names no test command (commands.test), so there is nothing to run. "
-                    + "Reject the architecture with feedback, or disable the test phase.");
+            throw new PhaseFailure(
+                    "the architecture names no test command (commands.test), so there is nothing to run. "
+                            + "Reject the architecture with feedback, or disable the test phase.");
         }
         int max = services.config().phase(PhaseName.TEST).maxReviewCycles();
         List<Step> fixes = resumed ? services.store().phaseSteps(project.id(), PhaseName.TEST, attempt) : List.of();
@@ -91,7 +94,8 @@ final class TestRunner {
                 return details;
             }
             String verdict = result.timedOut()
-                    ? "timed out after " + services.config().phase(PhaseName.TEST).timeoutSeconds() + " s"
+                    ? "timed out after "
+                            + services.config().phase(PhaseName.TEST).timeoutSeconds() + " s"
                     : "failed (exit " + result.exitCode() + ")";
             if (cycle >= max) {
                 throw new PhaseFailure("the tests (" + command.get() + ") still " + verdict + " after " + cycle
@@ -128,7 +132,8 @@ final class TestRunner {
                                 List.of("/bin/sh", "-c", command),
                                 project.workspace(),
                                 log,
-                                Duration.ofSeconds(services.config().phase(PhaseName.TEST).timeoutSeconds())),
+                                Duration.ofSeconds(
+                                        services.config().phase(PhaseName.TEST).timeoutSeconds())),
                         line -> {});
     }
 

@@ -26,7 +26,8 @@ final class AnswerCommand implements Command {
         if (project.isEmpty()) {
             return Outcome.CONTINUE;
         }
-        Optional<Pending> pending = session.engine().decisions().pending(project.get().id());
+        Optional<Pending> pending =
+                session.engine().decisions().pending(project.get().id());
         if (pending.isEmpty()) {
             session.println("Project " + project.get().id() + " has no open questions.");
             return Outcome.CONTINUE;

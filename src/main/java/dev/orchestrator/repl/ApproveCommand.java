@@ -26,7 +26,8 @@ final class ApproveCommand implements Command {
         if (project.isEmpty()) {
             return Outcome.CONTINUE;
         }
-        Optional<Pending> pending = session.engine().decisions().pending(project.get().id());
+        Optional<Pending> pending =
+                session.engine().decisions().pending(project.get().id());
         if (pending.isEmpty()) {
             session.println("Project " + project.get().id() + " is not waiting for an approval ("
                     + StatusText.label(project.get().status()) + ").");

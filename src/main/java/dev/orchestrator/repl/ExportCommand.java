@@ -39,8 +39,9 @@ final class ExportCommand implements Command {
                     + project.get().id() + " FILE");
             return Outcome.CONTINUE;
         }
-        session.println(session.style().success("Exported project " + project.get().id() + " to " + file) + " ("
-                + json.length() / 1024 + " KiB).");
+        session.println(
+                session.style().success("Exported project " + project.get().id() + " to " + file) + " ("
+                        + json.length() / 1024 + " KiB).");
         return Outcome.CONTINUE;
     }
 }

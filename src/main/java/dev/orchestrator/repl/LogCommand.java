@@ -23,11 +23,14 @@ final class LogCommand implements Command {
         if (project.isEmpty()) {
             return Outcome.CONTINUE;
         }
-        List<ProjectEvent> events = session.projects().repository().recentEvents(project.get().id(), EVENTS);
-        session.println(session.style().bold("Project " + project.get().id() + " " + project.get().name()) + ": last "
-                + events.size() + " events");
+        List<ProjectEvent> events =
+                session.projects().repository().recentEvents(project.get().id(), EVENTS);
+        session.println(session.style()
+                        .bold("Project " + project.get().id() + " "
+                                + project.get().name()) + ": last " + events.size() + " events");
         for (ProjectEvent event : events) {
-            String payload = event.payload().equals("{}") ? "" : "  " + session.style().dim(event.payload());
+            String payload =
+                    event.payload().equals("{}") ? "" : "  " + session.style().dim(event.payload());
             session.println("  " + session.style().dim(Times.dateTime(event.at())) + "  "
                     + String.format("%-22s", event.type()) + payload);
         }

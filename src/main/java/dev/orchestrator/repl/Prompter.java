@@ -30,11 +30,14 @@ final class Prompter {
     /** Shows what the project waits for and how to answer, without asking (for announcements). */
     static String question(Pending pending) {
         return switch (pending) {
-            case Pending.PhaseApproval p -> "Project " + p.project() + ": " + p.approval().phase() + " is ready. "
-                    + p.approval().summary();
-            case Pending.ItemDecision d -> "Project " + d.project() + ": " + d.approval().summary();
-            case Pending.Questions q -> "Project " + q.project() + " has " + q.open().size()
-                    + (q.open().size() == 1 ? " question" : " questions") + " about " + q.phase() + ".";
+            case Pending.PhaseApproval p ->
+                "Project " + p.project() + ": " + p.approval().phase() + " is ready. "
+                        + p.approval().summary();
+            case Pending.ItemDecision d ->
+                "Project " + d.project() + ": " + d.approval().summary();
+            case Pending.Questions q ->
+                "Project " + q.project() + " has " + q.open().size()
+                        + (q.open().size() == 1 ? " question" : " questions") + " about " + q.phase() + ".";
         };
     }
 
@@ -71,7 +74,8 @@ final class Prompter {
             switch (answer.strip().toLowerCase(Locale.ROOT)) {
                 case "", "y", "yes" -> {
                     session.engine().decisions().approve(pending);
-                    return resume(pending.project(), "Approved " + pending.approval().phase() + ".", session);
+                    return resume(
+                            pending.project(), "Approved " + pending.approval().phase() + ".", session);
                 }
                 case "n", "no" -> {
                     String feedback = session.ask("What should change? ");
@@ -94,10 +98,13 @@ final class Prompter {
                 case "edit", "e" -> {
                     if (edit(pending, session)) {
                         return resume(
-                                pending.project(), "Your edit was saved and " + pending.approval().phase() + " approved.", session);
+                                pending.project(),
+                                "Your edit was saved and " + pending.approval().phase() + " approved.",
+                                session);
                     }
                 }
-                default -> session.error("answer y (approve), n (reject with feedback), view or edit; Ctrl+C decides later.");
+                default ->
+                    session.error("answer y (approve), n (reject with feedback), view or edit; Ctrl+C decides later.");
             }
         }
     }
@@ -111,7 +118,8 @@ final class Prompter {
     private static boolean edit(Pending.PhaseApproval pending, Session session) {
         String editor = Optional.ofNullable(session.environment().get("VISUAL"))
                 .filter(e -> !e.isBlank())
-                .or(() -> Optional.ofNullable(session.environment().get("EDITOR")).filter(e -> !e.isBlank()))
+                .or(() ->
+                        Optional.ofNullable(session.environment().get("EDITOR")).filter(e -> !e.isBlank()))
                 .orElse(null);
         if (editor == null) {
             session.error("set $VISUAL or $EDITOR to the editor to use (e.g. export EDITOR=nano), or answer "
@@ -119,11 +127,15 @@ final class Prompter {
             return false;
         }
         try {
-            Path file = Files.createTempFile("orchestrator-" + pending.approval().phase() + "-", ".json");
+            Path file =
+                    Files.createTempFile("orchestrator-" + pending.approval().phase() + "-", ".json");
             try {
-                Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(pending.document())));
+                Files.writeString(
+                        file,
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(pending.document())));
                 while (true) {
-                    List<String> command = new ArrayList<>(List.of(editor.strip().split("\\s+")));
+                    List<String> command =
+                            new ArrayList<>(List.of(editor.strip().split("\\s+")));
                     command.add(file.toString());
                     session.terminal().pause();
                     int exit;
@@ -140,7 +152,8 @@ final class Prompter {
                     if (problems.isEmpty()) {
                         return true;
                     }
-                    session.error("the edited document is not valid " + pending.contract().id() + ":");
+                    session.error("the edited document is not valid "
+                            + pending.contract().id() + ":");
                     problems.forEach(problem -> session.println("    " + problem));
                     String again = session.ask("Edit again? [Y/n] ");
                     if (again == null || again.strip().toLowerCase(Locale.ROOT).startsWith("n")) {
@@ -186,7 +199,9 @@ final class Prompter {
                     session.engine().decisions().decideItem(pending, Approval.Status.ACCEPT, "");
                     return resume(pending.project(), key + " will be committed as it is.", session);
                 }
-                default -> session.error("answer r (retry with guidance), s (skip) or a (accept as is); Ctrl+C decides later.");
+                default ->
+                    session.error(
+                            "answer r (retry with guidance), s (skip) or a (accept as is); Ctrl+C decides later.");
             }
         }
     }
@@ -195,8 +210,8 @@ final class Prompter {
         List<Clarification> open = pending.open();
         for (int i = 0; i < open.size(); i++) {
             Clarification q = open.get(i);
-            session.println(session.style().bold("Question " + (i + 1) + "/" + open.size()) + " (" + pending.phase() + "): "
-                    + q.question());
+            session.println(session.style().bold("Question " + (i + 1) + "/" + open.size()) + " (" + pending.phase()
+                    + "): " + q.question());
             for (int o = 0; o < q.options().size(); o++) {
                 session.println("  " + (o + 1) + ". " + q.options().get(o));
             }

@@ -23,7 +23,8 @@ final class RejectCommand implements Command {
     @Override
     public Outcome run(String arguments, Session session) {
         String[] parts = arguments.strip().split("\\s+", 2);
-        Optional<Project> project = parts[0].isEmpty() ? Optional.empty() : session.projects().resolve(parts[0]);
+        Optional<Project> project =
+                parts[0].isEmpty() ? Optional.empty() : session.projects().resolve(parts[0]);
         String feedback = project.isPresent() ? (parts.length > 1 ? parts[1] : "") : arguments.strip();
         if (project.isEmpty()) {
             project = session.project("");
@@ -31,7 +32,8 @@ final class RejectCommand implements Command {
         if (project.isEmpty()) {
             return Outcome.CONTINUE;
         }
-        Optional<Pending> pending = session.engine().decisions().pending(project.get().id());
+        Optional<Pending> pending =
+                session.engine().decisions().pending(project.get().id());
         if (pending.isEmpty() || !(pending.get() instanceof Pending.PhaseApproval approval)) {
             session.println("Project " + project.get().id() + " has no phase waiting for approval.");
             return Outcome.CONTINUE;

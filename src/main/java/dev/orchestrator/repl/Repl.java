@@ -1,7 +1,10 @@
 package dev.orchestrator.repl;
 
 import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.pipeline.Decisions.Pending;
+import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectService;
 import dev.orchestrator.project.ProjectStatus;
 import dev.orchestrator.project.StatusCounts;
@@ -9,9 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import dev.orchestrator.pipeline.Decisions.Pending;
-import dev.orchestrator.pipeline.Engine;
-import dev.orchestrator.project.ProjectId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +163,8 @@ public final class Repl {
 
     /** Stops running projects gracefully before the session ends, printing each step. */
     private void stopRunning() {
-        Duration grace = Duration.ofSeconds(session.engine().services().config().recovery().shutdownGraceSeconds());
+        Duration grace = Duration.ofSeconds(
+                session.engine().services().config().recovery().shutdownGraceSeconds());
         session.engine().supervisor().stopAll(grace, step -> {
             session.println(session.style().dim(step));
             session.flush();
@@ -196,11 +197,14 @@ public final class Repl {
         }
         lastInterrupt = now;
         int running = session.engine().supervisor().runningProjects().size();
-        session.println(session.style()
-                .dim(running == 0
-                        ? "(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"
-                        : "(" + running + (running == 1 ? " project is" : " projects are") + " running. Ctrl+C again "
-                                + "within 2 seconds stops them gracefully and quits; /stop stops one. Everything is saved.)"));
+        session.println(
+                session.style()
+                        .dim(
+                                running == 0
+                                        ? "(Ctrl+C again within 2 seconds quits; so do /quit and Ctrl+D. Everything is saved.)"
+                                        : "(" + running + (running == 1 ? " project is" : " projects are")
+                                                + " running. Ctrl+C again "
+                                                + "within 2 seconds stops them gracefully and quits; /stop stops one. Everything is saved.)"));
         session.flush();
         return false;
     }
@@ -210,7 +214,8 @@ public final class Repl {
             if (line.startsWith("/")) {
                 return runCommand(line);
             }
-            Optional<Pending> pending = session.foreground().flatMap(id -> session.engine().decisions().pending(id));
+            Optional<Pending> pending = session.foreground()
+                    .flatMap(id -> session.engine().decisions().pending(id));
             if (pending.isPresent()) {
                 Prompter.settle(pending.get(), Optional.of(line), session);
                 return Command.Outcome.CONTINUE;
@@ -332,7 +337,9 @@ public final class Repl {
         if (!interrupted.isEmpty()) {
             session.println(style.yellow(interrupted.size()
                             + (interrupted.size() == 1 ? " project was interrupted: " : " projects were interrupted: "))
-                    + String.join(", ", interrupted.stream().map(id -> "/resume " + id).toList()));
+                    + String.join(
+                            ", ",
+                            interrupted.stream().map(id -> "/resume " + id).toList()));
         }
         for (Project project : session.projects().repository().recent(50)) {
             if (project.status() == ProjectStatus.WAITING_APPROVAL || project.status() == ProjectStatus.CLARIFYING) {
@@ -352,7 +359,13 @@ public final class Repl {
         }
         if (session.engine().agentName().equals("scripted")) {
             session.println(style.yellow("Agent: scripted") + " " + style.dash() + " replies are replayed from "
-                    + session.engine().services().config().agent().script().map(Path::toString).orElse("a script")
+                    + session.engine()
+                            .services()
+                            .config()
+                            .agent()
+                            .script()
+                            .map(Path::toString)
+                            .orElse("a script")
                     + "; no real coding agent runs.");
         }
         reportInterrupted();

@@ -39,8 +39,8 @@ final class ReplListener implements PipelineListener {
         if (foreground(project)) {
             session.engine().decisions().pending(project).ifPresent(pending -> {
                 show(session.style().bold(Prompter.question(pending)));
-                show(Prompter.hint(pending) + session.style().dim("  (answer at the prompt; /view " + project
-                        + " shows the output)"));
+                show(Prompter.hint(pending)
+                        + session.style().dim("  (answer at the prompt; /view " + project + " shows the output)"));
             });
         } else if (announced.add(project)) {
             show(session.style().yellow("project " + project + " is waiting for " + what));
@@ -50,11 +50,13 @@ final class ReplListener implements PipelineListener {
     @Override
     public void finished(ProjectId project, RunOutcome outcome, String detail) {
         String text = switch (outcome) {
-            case COMPLETED -> session.style().success("project " + project + " completed") + "; /view " + project
-                    + " shows what it built.";
-            case FAILED -> session.style().red("project " + project + " failed")
-                    + (detail.isEmpty() ? "" : ": " + detail) + "; /status " + project + " shows why, /resume "
-                    + project + " tries again.";
+            case COMPLETED ->
+                session.style().success("project " + project + " completed") + "; /view " + project
+                        + " shows what it built.";
+            case FAILED ->
+                session.style().red("project " + project + " failed")
+                        + (detail.isEmpty() ? "" : ": " + detail) + "; /status " + project + " shows why, /resume "
+                        + project + " tries again.";
             case STOPPED -> "project " + project + " stopped; /resume " + project + " carries on.";
             case WAITING, OWNED_ELSEWHERE -> null;
         };

@@ -49,11 +49,13 @@ final class ResumeCommand implements Command {
                 session.foreground(project.id());
                 session.println("Project " + project.id() + " is already running; its progress shows here.");
             }
-            case Supervisor.Start.AgentUnavailable unavailable -> session.error("project " + project.id()
-                    + " cannot run: " + unavailable.reason());
-            case Supervisor.Start.OwnedElsewhere elsewhere -> session.error("project " + project.id()
-                    + " is being run by another Orchestrator (" + elsewhere.owner() + "), which is alive. Stop that one "
-                    + "first, or wait for it.");
+            case Supervisor.Start.AgentUnavailable unavailable ->
+                session.error("project " + project.id() + " cannot run: " + unavailable.reason());
+            case Supervisor.Start.OwnedElsewhere elsewhere ->
+                session.error("project " + project.id()
+                        + " is being run by another Orchestrator (" + elsewhere.owner()
+                        + "), which is alive. Stop that one "
+                        + "first, or wait for it.");
         }
         return Outcome.CONTINUE;
     }

@@ -90,13 +90,15 @@ final class Session {
     Optional<Project> project(String named) {
         String wanted = named.strip();
         Optional<Project> project = wanted.isEmpty()
-                ? foreground().flatMap(id -> projects.repository().find(id))
+                ? foreground()
+                        .flatMap(id -> projects.repository().find(id))
                         .or(() -> projects.repository().recent(1).stream().findFirst())
                 : projects.resolve(wanted);
         if (project.isEmpty()) {
-            error(wanted.isEmpty()
-                    ? "there are no projects yet. Type an idea to start one."
-                    : "no project is called or numbered '" + wanted + "'. /projects lists them.");
+            error(
+                    wanted.isEmpty()
+                            ? "there are no projects yet. Type an idea to start one."
+                            : "no project is called or numbered '" + wanted + "'. /projects lists them.");
         }
         return project;
     }

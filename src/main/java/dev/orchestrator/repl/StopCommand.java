@@ -27,7 +27,8 @@ final class StopCommand implements Command {
         }
         var id = project.get().id();
         if (!session.engine().supervisor().stop(id, "stopped by the person")) {
-            session.println("Project " + id + " is not running (" + StatusText.label(project.get().status()) + ").");
+            session.println("Project " + id + " is not running ("
+                    + StatusText.label(project.get().status()) + ").");
             return Outcome.CONTINUE;
         }
         session.println("Stopping project " + id + ": it stops after the agent's current step (at most "

@@ -50,8 +50,9 @@ final class ViewCommand implements Command {
             case TASK_BREAKDOWN -> Optional.of(Contract.WORK_PLAN);
             default -> Optional.empty();
         };
-        session.println(session.style().bold("Project " + id + " " + project.get().name() + " " + session.style().dot()
-                + " " + phase));
+        session.println(session.style()
+                .bold("Project " + id + " " + project.get().name() + " "
+                        + session.style().dot() + " " + phase));
         if (contract.isPresent()) {
             Optional<String> document = session.engine().store().candidate(id, phase);
             if (document.isEmpty()) {
@@ -91,16 +92,22 @@ final class ViewCommand implements Command {
                     Table.Cell.plain(item.key()),
                     Table.Cell.plain(item.status().wireName()),
                     Table.Cell.plain(String.valueOf(item.reviewCycles())),
-                    Table.Cell.plain(item.commit().map(c -> c.substring(0, Math.min(8, c.length()))).orElse("")),
+                    Table.Cell.plain(item.commit()
+                            .map(c -> c.substring(0, Math.min(8, c.length())))
+                            .orElse("")),
                     Table.Cell.plain(item.title())));
         }
         table.render(session.width(), session.style()).forEach(session::println);
         for (WorkItem item : items) {
-            if (item.status() == WorkItemStatus.NEEDS_ATTENTION && item.findings().isPresent()) {
+            if (item.status() == WorkItemStatus.NEEDS_ATTENTION
+                    && item.findings().isPresent()) {
                 session.println(session.style().yellow(item.key() + " findings:"));
                 JSON.readTree(item.findings().get())
                         .forEach(f -> session.println("  " + f.path("severity").asString() + " "
-                                + f.path("path").asString() + (f.path("line").asString().isEmpty() ? "" : ":" + f.path("line").asString())
+                                + f.path("path").asString()
+                                + (f.path("line").asString().isEmpty()
+                                        ? ""
+                                        : ":" + f.path("line").asString())
                                 + " " + f.path("message").asString()));
             }
         }
@@ -108,10 +115,11 @@ final class ViewCommand implements Command {
 
     /** The latest phase that ran, or ideation. */
     private static PhaseName latest(Project project, Session session) {
-        return project.currentPhase().orElseGet(() -> session.engine().store().phases(project.id()).stream()
-                .filter(p -> p.startedAt().isPresent())
-                .map(PhaseState::phase)
-                .reduce((a, b) -> b)
-                .orElse(PhaseName.IDEATION));
+        return project.currentPhase()
+                .orElseGet(() -> session.engine().store().phases(project.id()).stream()
+                        .filter(p -> p.startedAt().isPresent())
+                        .map(PhaseState::phase)
+                        .reduce((a, b) -> b)
+                        .orElse(PhaseName.IDEATION));
     }
 }

@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ProjectExport {
     /** Columns that hold JSON documents: exported as JSON, not as strings. */
-    private static final Set<String> JSON_COLUMNS =
-            Set.of("config_snapshot", "output", "document", "acceptance", "depends_on", "findings", "options", "payload");
+    private static final Set<String> JSON_COLUMNS = Set.of(
+            "config_snapshot", "output", "document", "acceptance", "depends_on", "findings", "options", "payload");
 
     private final Database database;
 
@@ -55,13 +55,17 @@ public final class ProjectExport {
             root.set("approvals", array(rows(dsl, APPROVALS, APPROVALS.PROJECT_ID, project)));
             root.set("clarifications", array(rows(dsl, CLARIFICATIONS, CLARIFICATIONS.PROJECT_ID, project)));
             root.set("events", array(rows(dsl, EVENTS, EVENTS.PROJECT_ID, project)));
-            return java.util.Optional.of(StoreJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            return java.util.Optional.of(
+                    StoreJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         });
     }
 
     private static <R extends Record> List<Map<String, Object>> rows(
             DSLContext dsl, Table<R> table, TableField<R, Long> key, ProjectId project) {
-        return dsl.selectFrom(table).where(key.eq(project.value())).orderBy(table.field(0)).fetchMaps();
+        return dsl.selectFrom(table)
+                .where(key.eq(project.value()))
+                .orderBy(table.field(0))
+                .fetchMaps();
     }
 
     private static ArrayNode array(List<Map<String, Object>> rows) {

@@ -183,6 +183,54 @@ public final class Git {
         check("clean", "-q", "-ffd");
     }
 
+    /**
+     * Records the working tree as it is now (everything {@code add -A} would stage) as a commit on
+     * no branch, whose parent is HEAD. HEAD, the branch and the working tree do not move; the index
+     * is put back to HEAD. The snapshot lets a resumed step restore exactly what a finished agent
+     * call left.
+     *
+     * @return the snapshot commit's sha
+     */
+    public String snapshot(String message) {
+        check("add", "-A");
+        String tree = check("write-tree").strip();
+        check("reset", "-q");
+        return check("commit-tree", tree, "-p", head(), "-m", message).strip();
+    }
+
+    /**
+     * Makes the working tree what {@code snapshot} recorded, on top of {@code base} (HEAD becomes
+     * {@code base}; the snapshot's changes are left uncommitted).
+     */
+    public void restore(String base, String snapshot) {
+        resetTo(base);
+        check("read-tree", "-u", "--reset", resolve(snapshot));
+        check("reset", "-q");
+    }
+
+    /**
+     * Applies what a snapshot changed relative to its parent onto HEAD, uncommitted. On a conflict
+     * the working tree is reset to HEAD and a {@link GitException} says so.
+     */
+    public void apply(String base, String snapshot) {
+        resetTo(head());
+        String sha = resolve(snapshot);
+        List<String> arguments = List.of("cherry-pick", "--no-commit", "--allow-empty", sha);
+        Output output = execute(arguments);
+        if (output.status() != 0) {
+            execute(List.of("cherry-pick", "--abort"));
+            resetTo(head());
+            throw new GitException(
+                    "the work saved in " + sha.substring(0, 8) + " (made on "
+                            + base.substring(0, Math.min(8, base.length()))
+                            + ") does not apply cleanly to " + head().substring(0, 8) + " in " + folder + ": "
+                            + output.said(),
+                    arguments,
+                    output.stderr());
+        }
+        check("reset", "-q");
+    }
+
     /** The first line of the commit's message. */
     public String subject(String commit) {
         String message = check("log", "-1", "--format=%B", resolve(commit), "--");
