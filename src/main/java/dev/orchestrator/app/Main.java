@@ -1,9 +1,9 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.OrchestratorException;
+import dev.orchestrator.agent.Agents;
 import dev.orchestrator.config.ConfigLoader;
 import dev.orchestrator.config.ConfigSnapshot;
-import dev.orchestrator.agent.Agents;
 import dev.orchestrator.config.OrchestratorConfig;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;

@@ -2,10 +2,9 @@ package dev.orchestrator.repl;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.orchestrator.pipeline.TestEngine;
 import dev.orchestrator.project.ProjectService;
 import dev.orchestrator.store.Database;
-import dev.orchestrator.store.SqliteProjectRepository;
-import dev.orchestrator.workspace.ProjectFolders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -16,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
@@ -31,6 +32,7 @@ final class ReplDriver implements AutoCloseable {
     final Path home;
     final Database database;
     final ProjectService service;
+    final TestEngine engine;
     final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
     private final PipedOutputStream keyboard = new PipedOutputStream();
     private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
@@ -39,13 +41,17 @@ final class ReplDriver implements AutoCloseable {
     private volatile Throwable failure;
 
     ReplDriver(Path home) throws IOException {
+        this(home, "responses: []\n", Map.of());
+    }
+
+    /** A session whose pipelines replay {@code script} with {@code settings} on top of the defaults. */
+    ReplDriver(Path home, String script, Map<String, String> settings) throws IOException {
         this.home = home;
-        this.database = Database.open(home.resolve("orchestrator.db"), Database.Durability.NORMAL);
+        this.engine =
+                TestEngine.start(home, TestEngine.script(home.resolve("scripts"), script), settings, Optional.empty());
+        this.database = engine.database;
         InstantSource clock = now::get;
-        this.service = new ProjectService(
-                new SqliteProjectRepository(database, clock),
-                new ProjectFolders(home.resolve("workspace")),
-                () -> "{}");
+        this.service = engine.service;
         this.terminal = new DumbTerminal(
                 "test", Terminal.TYPE_DUMB, new PipedInputStream(keyboard, 64 * 1024), screen, StandardCharsets.UTF_8);
         // A person's terminal turns Ctrl+C into an interrupt and knows Ctrl+D as end of input.
@@ -57,10 +63,12 @@ final class ReplDriver implements AutoCloseable {
         Repl repl = new Repl(
                 terminal,
                 service,
+                engine.engine,
                 home.resolve("history"),
                 Style.PLAIN,
                 clock,
-                new Repl.Setup("9.9.9", database.file(), home.resolve("logs/orchestrator.log"), List.of(), true));
+                new Repl.Setup(
+                        "9.9.9", database.file(), home.resolve("logs/orchestrator.log"), List.of(), true, Map.of()));
         this.thread = Thread.ofPlatform().name("repl-under-test").start(() -> {
             try {
                 repl.run();
@@ -126,6 +134,6 @@ final class ReplDriver implements AutoCloseable {
         }
         keyboard.close();
         terminal.close();
-        database.close();
+        engine.close();
     }
 }
