@@ -153,7 +153,8 @@ record Cli(
         }
         Optional<String> target = args.isEmpty() ? Optional.empty() : Optional.of(args.getFirst());
         if (args.size() > 1 || (target.isPresent() && !options.isSet("resume") && !options.isSet("status"))) {
-            throw new UsageException("unexpected argument '" + args.get(args.size() > 1 ? 1 : 0) + "'. To start a "
+            boolean targetAllowed = options.isSet("resume") || options.isSet("status");
+            throw new UsageException("unexpected argument '" + args.get(targetAllowed ? 1 : 0) + "'. To start a "
                     + "project, run orchestrator and type the idea, or run orchestrator generate \"IDEA\".");
         }
         if (options.isSet("resume")) {

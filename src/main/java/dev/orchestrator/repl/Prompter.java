@@ -41,6 +41,21 @@ final class Prompter {
         };
     }
 
+    /**
+     * Whether a typed line answers the decision inline. Anything else typed at the prompt is an
+     * idea or a command, so a waiting project never swallows a new idea.
+     */
+    static boolean isAnswer(Pending pending, String line) {
+        String text = line.strip().toLowerCase(Locale.ROOT);
+        return switch (pending) {
+            case Pending.PhaseApproval p ->
+                List.of("", "y", "yes", "n", "no", "v", "view", "e", "edit").contains(text);
+            case Pending.ItemDecision d ->
+                List.of("r", "retry", "s", "skip", "a", "accept").contains(text);
+            case Pending.Questions q -> text.isEmpty();
+        };
+    }
+
     /** The inline prompt for the decision. */
     static String hint(Pending pending) {
         return switch (pending) {

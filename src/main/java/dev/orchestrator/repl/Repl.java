@@ -216,7 +216,7 @@ public final class Repl {
             }
             Optional<Pending> pending = session.foreground()
                     .flatMap(id -> session.engine().decisions().pending(id));
-            if (pending.isPresent()) {
+            if (pending.isPresent() && Prompter.isAnswer(pending.get(), line)) {
                 Prompter.settle(pending.get(), Optional.of(line), session);
                 return Command.Outcome.CONTINUE;
             }

@@ -37,14 +37,14 @@ public final class TestEngine implements AutoCloseable {
     public final OrchestratorConfig config;
     public final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private TestEngine(Path home, Map<String, String> settings, Optional<PhaseName> failAt) {
+    private TestEngine(Path home, Map<String, String> settings, Optional<PhaseName> failAt, InstantSource clock) {
         this.home = home;
         List<ConfigLoader.FlagSetting> flags = new ArrayList<>();
         settings.forEach((key, value) -> flags.add(new ConfigLoader.FlagSetting(key, value, "--set " + key)));
         this.config = ConfigLoader.load(new ConfigLoader.Inputs(home, Optional.empty(), Map.of(), flags, home))
                 .config();
         this.database = Database.open(home.resolve("orchestrator.db"), Database.Durability.NORMAL);
-        var projects = new SqliteProjectRepository(database, InstantSource.system());
+        var projects = new SqliteProjectRepository(database, clock);
         this.service =
                 new ProjectService(projects, new ProjectFolders(config.workspace()), () -> ConfigSnapshot.json(config));
         Listeners listeners = new Listeners();
@@ -70,13 +70,19 @@ public final class TestEngine implements AutoCloseable {
 
     /** Settings on top of the defaults: the scripted backend replaying {@code script}, the workspace under home. */
     public static TestEngine start(Path home, Path script, Map<String, String> settings, Optional<PhaseName> failAt) {
+        return start(home, script, settings, failAt, InstantSource.system());
+    }
+
+    /** As above, with the clock projects are created by. */
+    public static TestEngine start(
+            Path home, Path script, Map<String, String> settings, Optional<PhaseName> failAt, InstantSource clock) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("agent.backend", "scripted");
         all.put("agent.script", script.toString());
         all.put("workspace", home.resolve("workspace").toString());
         all.put("recovery.shutdown_grace_seconds", "2");
         all.putAll(settings);
-        return new TestEngine(home, all, failAt);
+        return new TestEngine(home, all, failAt, clock);
     }
 
     /** Writes a script file in {@code folder} and returns its path. */

@@ -47,10 +47,10 @@ final class ReplDriver implements AutoCloseable {
     /** A session whose pipelines replay {@code script} with {@code settings} on top of the defaults. */
     ReplDriver(Path home, String script, Map<String, String> settings) throws IOException {
         this.home = home;
-        this.engine =
-                TestEngine.start(home, TestEngine.script(home.resolve("scripts"), script), settings, Optional.empty());
-        this.database = engine.database;
         InstantSource clock = now::get;
+        this.engine = TestEngine.start(
+                home, TestEngine.script(home.resolve("scripts"), script), settings, Optional.empty(), clock);
+        this.database = engine.database;
         this.service = engine.service;
         this.terminal = new DumbTerminal(
                 "test", Terminal.TYPE_DUMB, new PipedInputStream(keyboard, 64 * 1024), screen, StandardCharsets.UTF_8);

@@ -57,7 +57,7 @@ class ReplTest {
         assertThat(shown)
                 .contains("Created project 1 - cli-todo-tags")
                 .contains("Folder  " + home.resolve("workspace/cli-todo-tags"))
-                .contains("not started");
+                .contains("Its pipeline is running");
         assertThat(home.resolve("workspace/cli-todo-tags")).isDirectory();
         assertThat(repl.service.resolve("1"))
                 .get()
