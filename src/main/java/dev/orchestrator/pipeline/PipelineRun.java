@@ -67,6 +67,9 @@ final class PipelineRun {
                 progress(phase, "skipped (disabled in the configuration)");
                 continue;
             }
+            if (services.config().autonomy() == Autonomy.FULL) {
+                settleOpenDecisions(phase);
+            }
             Optional<String> waitingFor = waitingFor(phase);
             if (waitingFor.isPresent()) {
                 return waiting(phase, waitingFor.get());
@@ -79,6 +82,36 @@ final class PipelineRun {
         services.store().projectCompleted(project.id());
         progress(null, "project completed: " + project.workspace());
         return RunOutcome.COMPLETED;
+    }
+
+    /**
+     * Full autonomy never pauses: a decision left open by an earlier run in checkpoint autonomy is
+     * taken now, and recorded as taken by the orchestrator.
+     */
+    private void settleOpenDecisions(PhaseName phase) {
+        for (Approval approval : services.store().pendingApprovals(project.id())) {
+            if (approval.phase() != phase) {
+                continue;
+            }
+            if (approval.kind() == Approval.Kind.PHASE) {
+                services.store()
+                        .decide(
+                                approval.id(),
+                                Approval.Status.APPROVED,
+                                Optional.of("approved automatically (autonomy full)"));
+            } else {
+                services.store().decide(approval.id(), Approval.Status.RETRY, Optional.empty());
+            }
+            progress(phase, "autonomy full: took the open decision (" + approval.summary() + ")");
+        }
+        for (Clarification q : services.store().clarifications(project.id(), phase)) {
+            if (!q.answered()) {
+                String assumed =
+                        q.options().isEmpty() ? "(no preference)" : q.options().getFirst();
+                services.store().answer(q.id(), assumed, true);
+                progress(phase, "assumed \"" + assumed + "\" for: " + q.question());
+            }
+        }
     }
 
     /** What the phase still waits for from the person, if anything. */
@@ -109,7 +142,6 @@ final class PipelineRun {
             services.store().projectStatus(project.id(), status, "waiting for " + what);
         }
         services.listener().waiting(project.id(), what);
-        progress(phase, "waiting for " + what);
         return RunOutcome.WAITING;
     }
 

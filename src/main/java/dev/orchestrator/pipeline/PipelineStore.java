@@ -86,8 +86,11 @@ public interface PipelineStore {
     /** Asks questions; with {@code assumeFirstOption} they are answered at once with their first option. */
     void ask(ProjectId project, PhaseName phase, List<Clarification> questions, boolean assumeFirstOption);
 
-    /** Records an answer; when the phase's last open question is answered its candidate is cleared. */
-    void answer(long clarificationId, String answer);
+    /**
+     * Records an answer ({@code assumed}: chosen by the orchestrator, not the person); when the
+     * phase's last open question is answered its candidate is cleared.
+     */
+    void answer(long clarificationId, String answer, boolean assumed);
 
     // ---- agent sessions ----
 

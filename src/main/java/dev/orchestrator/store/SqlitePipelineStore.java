@@ -482,7 +482,7 @@ public final class SqlitePipelineStore implements PipelineStore {
     }
 
     @Override
-    public void answer(long clarificationId, String answer) {
+    public void answer(long clarificationId, String answer, boolean assumed) {
         database.write(dsl -> {
             Instant now = now();
             ClarificationsRecord row = dsl.selectFrom(CLARIFICATIONS)
@@ -490,7 +490,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .fetchOptional()
                     .orElseThrow(() -> new StoreException("there is no question " + clarificationId + "."));
             row.setAnswer(answer);
-            row.setAssumed(0);
+            row.setAssumed(assumed ? 1 : 0);
             row.setAnsweredAt(now);
             row.store();
             boolean open = dsl.fetchExists(
