@@ -146,7 +146,11 @@ final class PipelineRun {
     }
 
     private RunOutcome runPhase(PhaseName phase, PhaseState state) throws InterruptedException {
-        stop.check();
+        if (stop.requested()) {
+            services.store().projectStatus(project.id(), ProjectStatus.STOPPED, "stopped before " + phase);
+            progress(phase, "stopped before it started; /resume " + project.id() + " carries on");
+            return RunOutcome.STOPPED;
+        }
         boolean resumed = state.status() == PhaseStatus.RUNNING || state.status() == PhaseStatus.WAITING;
         String head = git.ensureRepository();
         String start = resumed ? state.startCommit().orElse(head) : head;
