@@ -59,7 +59,7 @@ public interface PipelineStore {
     /** Replaces the candidate, e.g. after the person edited it; {@code source} is agent or edit. */
     void storeCandidate(ProjectId project, PhaseName phase, Contract contract, String document, String source);
 
-    /** The latest approved output of a phase. */
+    /** The output of a completed phase (its approved candidate); empty while the phase is not completed. */
     Optional<String> output(ProjectId project, PhaseName phase);
 
     // ---- approvals and questions ----
