@@ -321,7 +321,8 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .from(PHASES)
                         .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                         .fetchOptional())
-                .filter(r -> r.value1() != null && PhaseStatus.COMPLETED.wireName().equals(r.value2()))
+                .filter(r ->
+                        r.value1() != null && PhaseStatus.COMPLETED.wireName().equals(r.value2()))
                 .map(r -> r.value1());
     }
 
