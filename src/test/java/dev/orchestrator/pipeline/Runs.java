@@ -85,6 +85,13 @@ final class Runs {
         return payloads;
     }
 
+    /** The project's agent sessions (one per call), oldest first. */
+    static List<JsonNode> sessions(TestEngine t, Project project) {
+        List<JsonNode> sessions = new ArrayList<>();
+        export(t, project).path("agent_sessions").forEach(sessions::add);
+        return sessions;
+    }
+
     /** The details a phase recorded when it completed (its last phase_completed event). */
     static JsonNode completion(TestEngine t, Project project, PhaseName phase) {
         return events(t, project, "phase_completed").stream()
