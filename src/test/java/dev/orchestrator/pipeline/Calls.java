@@ -68,6 +68,11 @@ record Calls(List<Call> all) {
                 line.path("prompt").asString());
     }
 
+    /** The calls that got an answer (not a failure such as a crash or a rate limit). */
+    Calls answered() {
+        return new Calls(all.stream().filter(c -> c.outcome().equals("success")).toList());
+    }
+
     List<Call> of(Role role, PhaseName phase) {
         return all.stream()
                 .filter(c -> c.role().equals(role.wireName()) && c.phase().equals(phase.toString()))
