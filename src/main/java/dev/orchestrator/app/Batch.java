@@ -79,7 +79,7 @@ final class Batch {
 
             @Override
             public void waiting(ProjectId project, String what) {
-                say(project + " waiting for " + what);
+                say(project + " [waiting] " + what);
             }
         };
         engine.listeners().add(listener);

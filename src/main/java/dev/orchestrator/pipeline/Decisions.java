@@ -99,7 +99,7 @@ public final class Decisions {
     }
 
     public void answer(Clarification question, String answer) {
-        services.store().answer(question.id(), answer);
+        services.store().answer(question.id(), answer, false);
     }
 
     static Contract contractOf(PhaseName phase) {

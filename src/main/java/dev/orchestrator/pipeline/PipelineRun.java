@@ -50,7 +50,7 @@ final class PipelineRun {
     PipelineRun(PipelineServices services, Project project, StopSignal stop) {
         this.services = services;
         this.project = project;
-        this.git = Git.at(project.workspace());
+        this.git = Git.at(project.workspace(), services.processes()::start);
         this.stop = stop;
         this.calls = new AgentCalls(services, project, git, stop);
     }
@@ -67,6 +67,9 @@ final class PipelineRun {
                 progress(phase, "skipped (disabled in the configuration)");
                 continue;
             }
+            if (services.config().autonomy() == Autonomy.FULL) {
+                settleOpenDecisions(phase);
+            }
             Optional<String> waitingFor = waitingFor(phase);
             if (waitingFor.isPresent()) {
                 return waiting(phase, waitingFor.get());
@@ -79,6 +82,36 @@ final class PipelineRun {
         services.store().projectCompleted(project.id());
         progress(null, "project completed: " + project.workspace());
         return RunOutcome.COMPLETED;
+    }
+
+    /**
+     * Full autonomy never pauses: a decision left open by an earlier run in checkpoint autonomy is
+     * taken now, and recorded as taken by the orchestrator.
+     */
+    private void settleOpenDecisions(PhaseName phase) {
+        for (Approval approval : services.store().pendingApprovals(project.id())) {
+            if (approval.phase() != phase) {
+                continue;
+            }
+            if (approval.kind() == Approval.Kind.PHASE) {
+                services.store()
+                        .decide(
+                                approval.id(),
+                                Approval.Status.APPROVED,
+                                Optional.of("approved automatically (autonomy full)"));
+            } else {
+                services.store().decide(approval.id(), Approval.Status.RETRY, Optional.empty());
+            }
+            progress(phase, "autonomy full: took the open decision (" + approval.summary() + ")");
+        }
+        for (Clarification q : services.store().clarifications(project.id(), phase)) {
+            if (!q.answered()) {
+                String assumed =
+                        q.options().isEmpty() ? "(no preference)" : q.options().getFirst();
+                services.store().answer(q.id(), assumed, true);
+                progress(phase, "assumed \"" + assumed + "\" for: " + q.question());
+            }
+        }
     }
 
     /** What the phase still waits for from the person, if anything. */
@@ -109,12 +142,15 @@ final class PipelineRun {
             services.store().projectStatus(project.id(), status, "waiting for " + what);
         }
         services.listener().waiting(project.id(), what);
-        progress(phase, "waiting for " + what);
         return RunOutcome.WAITING;
     }
 
     private RunOutcome runPhase(PhaseName phase, PhaseState state) throws InterruptedException {
-        stop.check();
+        if (stop.requested()) {
+            services.store().projectStatus(project.id(), ProjectStatus.STOPPED, "stopped before " + phase);
+            progress(phase, "stopped before it started; /resume " + project.id() + " carries on");
+            return RunOutcome.STOPPED;
+        }
         boolean resumed = state.status() == PhaseStatus.RUNNING || state.status() == PhaseStatus.WAITING;
         String head = git.ensureRepository();
         String start = resumed ? state.startCommit().orElse(head) : head;

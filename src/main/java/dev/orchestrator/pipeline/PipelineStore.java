@@ -59,7 +59,7 @@ public interface PipelineStore {
     /** Replaces the candidate, e.g. after the person edited it; {@code source} is agent or edit. */
     void storeCandidate(ProjectId project, PhaseName phase, Contract contract, String document, String source);
 
-    /** The latest approved output of a phase. */
+    /** The output of a completed phase (its approved candidate); empty while the phase is not completed. */
     Optional<String> output(ProjectId project, PhaseName phase);
 
     // ---- approvals and questions ----
@@ -86,8 +86,11 @@ public interface PipelineStore {
     /** Asks questions; with {@code assumeFirstOption} they are answered at once with their first option. */
     void ask(ProjectId project, PhaseName phase, List<Clarification> questions, boolean assumeFirstOption);
 
-    /** Records an answer; when the phase's last open question is answered its candidate is cleared. */
-    void answer(long clarificationId, String answer);
+    /**
+     * Records an answer ({@code assumed}: chosen by the orchestrator, not the person); when the
+     * phase's last open question is answered its candidate is cleared.
+     */
+    void answer(long clarificationId, String answer, boolean assumed);
 
     // ---- agent sessions ----
 

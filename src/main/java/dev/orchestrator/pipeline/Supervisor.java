@@ -112,17 +112,20 @@ public final class Supervisor implements AutoCloseable {
         String detail = "";
         try {
             outcome = new PipelineRun(services, project, stop).run();
+        } catch (StopSignal.StopRequested e) {
+            outcome = RunOutcome.STOPPED;
+            pause(project.id(), ProjectStatus.STOPPED, "stopped: " + e.getMessage());
         } catch (InterruptedException e) {
             outcome = RunOutcome.STOPPED;
             detail = "stopped while an agent was working; its changes since the last finished step are set aside";
         } catch (OrchestratorException | java.io.UncheckedIOException e) {
             detail = e.getMessage();
             log.error("project {} stopped by a failure", project.id(), e);
-            pause(project.id(), detail);
+            pause(project.id(), ProjectStatus.PAUSED, detail);
         } catch (RuntimeException e) {
             detail = "unexpected failure: " + e;
             log.error("project {} stopped by an unexpected failure", project.id(), e);
-            pause(project.id(), detail);
+            pause(project.id(), ProjectStatus.PAUSED, detail);
         } finally {
             try {
                 services.store().release(project.id(), instance);
@@ -136,9 +139,9 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void pause(ProjectId id, String why) {
+    private void pause(ProjectId id, ProjectStatus status, String why) {
         try {
-            services.store().projectStatus(id, ProjectStatus.PAUSED, why);
+            services.store().projectStatus(id, status, why);
         } catch (RuntimeException e) {
             log.error("recording that project {} paused failed", id, e);
         }

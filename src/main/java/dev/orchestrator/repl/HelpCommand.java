@@ -21,8 +21,10 @@ final class HelpCommand implements Command {
         }
         session.println(style.bold("Start a project") + " by typing your idea as a sentence, for example:");
         session.println("  " + style.cyan("a command-line tool that renames photos by the date they were taken"));
-        session.println(
-                "Orchestrator proposes a name, creates the project and its folder, and keeps it across restarts.");
+        session.println("Orchestrator proposes a name, creates the project and its folder, and runs its pipeline:");
+        session.println("  ideation > architecture > task_breakdown > initialize > implement > test > deploy");
+        session.println("It stops at checkpoints to ask " + style.bold("Approve? [Y/n/view/edit]")
+                + " and asks its questions at the prompt; every step is saved, so a stop or crash loses nothing.");
         session.println();
         session.println(style.bold("Commands"));
         Table table = new Table(List.of(
@@ -40,7 +42,7 @@ final class HelpCommand implements Command {
                 .forEach(session::println);
         session.println();
         session.println(style.dim("Tab completes commands and project names. Up and down walk through history. "
-                + "Ctrl+C clears the line; Ctrl+D or /quit leaves."));
+                + "Ctrl+C clears the line; Ctrl+D or /quit leaves (running projects stop gracefully)."));
         return Outcome.CONTINUE;
     }
 

@@ -342,6 +342,11 @@ public final class Repl {
                             interrupted.stream().map(id -> "/resume " + id).toList()));
         }
         for (Project project : session.projects().repository().recent(50)) {
+            if ((project.status() == ProjectStatus.STOPPED || project.status() == ProjectStatus.PAUSED)
+                    && !interrupted.contains(project.id())) {
+                session.println("Project " + project.id() + " " + project.name() + " is "
+                        + StatusText.label(project.status()) + ": /resume " + project.id() + " carries it on");
+            }
             if (project.status() == ProjectStatus.WAITING_APPROVAL || project.status() == ProjectStatus.CLARIFYING) {
                 session.println("Project " + project.id() + " " + project.name() + " is "
                         + StatusText.label(project.status()) + ": "

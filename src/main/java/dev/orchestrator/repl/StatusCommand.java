@@ -56,6 +56,19 @@ final class StatusCommand implements Command {
                 summary.itemsTotal() == 0
                         ? "none yet (the task breakdown phase creates them)"
                         : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
+        session.engine().items(project.id()).stream()
+                .filter(i -> i.status() == dev.orchestrator.work.WorkItemStatus.IN_PROGRESS)
+                .findFirst()
+                .ifPresent(item -> field(
+                        session,
+                        "Current",
+                        item.label() + (item.attempts() > 1 ? " (attempt " + item.attempts() + ")" : "")));
+        session.engine().store().phases(project.id()).stream()
+                .filter(p -> p.status() == dev.orchestrator.project.PhaseStatus.FAILED
+                        && p.error().isPresent())
+                .findFirst()
+                .ifPresent(p -> field(
+                        session, "Error", wrap(p.phase() + ": " + p.error().get(), session.width() - LABEL_WIDTH - 2)));
         field(session, "Idea", wrap(project.idea(), session.width() - LABEL_WIDTH - 2));
         field(session, "Workspace", project.workspace().toString());
         field(
@@ -70,7 +83,7 @@ final class StatusCommand implements Command {
             String took = phase.duration(now).map(d -> "  " + Times.duration(d)).orElse("");
             session.println("    " + String.format("%-16s", phase.phase()) + status + attempts + took);
         }
-        List<ProjectEvent> events = session.projects().repository().recentEvents(project.id(), 5);
+        List<ProjectEvent> events = session.projects().repository().recentEvents(project.id(), 6);
         if (!events.isEmpty()) {
             session.println("  " + style.bold("Recent"));
             for (ProjectEvent event : events) {
@@ -78,7 +91,8 @@ final class StatusCommand implements Command {
                         + event.type().replace('_', ' '));
             }
         }
-        session.println(StatusText.nextStep(project.status()));
+        session.println(
+                StatusText.nextStep(project, session.engine().supervisor().isRunning(project.id())));
     }
 
     private static void field(Session session, String label, String value) {

@@ -40,19 +40,24 @@ final class StatusText {
         };
     }
 
-    /** What the person can do next about a project in this status. */
-    static String nextStep(ProjectStatus status) {
-        return switch (status) {
-            case NOT_STARTED ->
-                "Saved, not running: this version of Orchestrator records projects but does not run "
-                        + "their pipeline yet. Nothing is running for this project.";
-            case RUNNING -> "Running.";
-            case WAITING_APPROVAL -> "Waiting for your approval.";
-            case CLARIFYING -> "Waiting for your answers.";
-            case PAUSED -> "Paused; it needs your attention.";
-            case STOPPED -> "Stopped; nothing is running for it.";
-            case COMPLETED -> "Completed.";
-            case FAILED -> "Failed.";
+    /** What the person can do next about a project, given whether its pipeline runs in this session. */
+    static String nextStep(dev.orchestrator.project.Project project, boolean runningHere) {
+        String id = project.id().toString();
+        return switch (project.status()) {
+            case NOT_STARTED -> "Not started yet: /resume " + id + " starts its pipeline.";
+            case RUNNING ->
+                runningHere
+                        ? "Running here: /stop " + id + " stops it gracefully."
+                        : "Marked running, but not by this session: if no other Orchestrator runs it, it was "
+                                + "interrupted; /resume " + id + " carries on where it stopped.";
+            case WAITING_APPROVAL ->
+                "Waiting for your approval: /approve " + id + ", /reject " + id + " <feedback>, or /view " + id
+                        + " first.";
+            case CLARIFYING -> "Waiting for your answers: /answer " + id + ".";
+            case PAUSED -> "Paused; it needs your attention (see the reason above), then /resume " + id + ".";
+            case STOPPED -> "Stopped; /resume " + id + " carries on where it stopped.";
+            case COMPLETED -> "Completed: the result is in its folder; /view " + id + " implement lists the items.";
+            case FAILED -> "Failed (see the reason above); /resume " + id + " tries the failed phase again.";
         };
     }
 }

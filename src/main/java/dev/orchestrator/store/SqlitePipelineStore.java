@@ -321,7 +321,8 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .from(PHASES)
                         .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                         .fetchOptional())
-                .filter(r -> r.value1() != null)
+                .filter(r ->
+                        r.value1() != null && PhaseStatus.COMPLETED.wireName().equals(r.value2()))
                 .map(r -> r.value1());
     }
 
@@ -482,7 +483,7 @@ public final class SqlitePipelineStore implements PipelineStore {
     }
 
     @Override
-    public void answer(long clarificationId, String answer) {
+    public void answer(long clarificationId, String answer, boolean assumed) {
         database.write(dsl -> {
             Instant now = now();
             ClarificationsRecord row = dsl.selectFrom(CLARIFICATIONS)
@@ -490,7 +491,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .fetchOptional()
                     .orElseThrow(() -> new StoreException("there is no question " + clarificationId + "."));
             row.setAnswer(answer);
-            row.setAssumed(0);
+            row.setAssumed(assumed ? 1 : 0);
             row.setAnsweredAt(now);
             row.store();
             boolean open = dsl.fetchExists(

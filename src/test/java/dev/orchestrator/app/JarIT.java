@@ -60,17 +60,18 @@ class JarIT {
         assertThat(first.out())
                 .contains("Created project 1 - cli-todo-tags")
                 .contains("Created project 2 - weather-board")
-                .contains(" 2  weather-board  not started")
-                .contains(" 1  cli-todo-tags  not started")
+                .contains("The project waits: the claude-code runner is not part of this version")
+                .contains(" 2  weather-board  paused")
+                .contains(" 1  cli-todo-tags  paused")
                 .contains("2 projects");
 
         Run second = launch("/projects\n/status weather-board\n/quit\n", home());
 
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out())
-                .contains("2 projects: 2 not started")
-                .contains(" 2  weather-board  not started")
-                .contains(" 1  cli-todo-tags  not started")
+                .contains("2 projects: 2 paused")
+                .contains(" 2  weather-board  paused")
+                .contains(" 1  cli-todo-tags  paused")
                 .contains("Idea       A weather dashboard for my city");
         assertThat(dir.resolve("home/workspace/cli-todo-tags")).isDirectory();
         assertThat(dir.resolve("home/workspace/weather-board")).isDirectory();

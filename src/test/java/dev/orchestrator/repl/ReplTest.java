@@ -135,10 +135,10 @@ class ReplTest {
     }
 
     @Test
-    void status_showsEveryPhaseAndSaysHonestlyThatNothingRuns() throws Exception {
+    void status_showsEveryPhaseAndSaysWhatToDoNext() throws Exception {
         start();
         repl.service.create("Build me a CLI todo app", "todo");
-        String shown = repl.type("/status todo").awaitOutput("Nothing is running for this project.");
+        String shown = repl.type("/status todo").awaitOutput("/resume 1 starts its pipeline.");
 
         assertThat(repl.outputAfter("> /status todo"))
                 .contains("Project 1 - todo")
@@ -148,7 +148,7 @@ class ReplTest {
                 .contains("ideation        pending")
                 .contains("deploy          pending")
                 .contains("project created")
-                .contains("does not run their pipeline yet");
+                .contains("Not started yet");
         assertThat(shown).isNotEmpty();
     }
 

@@ -1,0 +1,94 @@
+package dev.orchestrator.repl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A person at the REPL approving, rejecting, viewing and answering while a real pipeline runs. */
+class ReplPipelineTest {
+    @TempDir
+    Path home;
+
+    private ReplDriver repl;
+
+    @AfterEach
+    void close() throws Exception {
+        if (repl != null) {
+            repl.close();
+        }
+    }
+
+    @Test
+    void approvals_viewRejectWithFeedbackThenApproveEveryCheckpoint_toACompletedProject() throws Exception {
+        repl = new ReplDriver(home, "calls_log: calls.jsonl\nresponses: []\n", Map.of());
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("Approve? [Y/n/view/edit]");
+
+        String view = repl.type("view").awaitOutput("Scripted project");
+        assertThat(view).contains("ideation is ready");
+        repl.type("n").awaitOutput("What should change?");
+        repl.type("make it a single binary").awaitOutput("runs again with your feedback");
+        await(2, "Approve? [Y/n/view/edit]");
+        assertThat(Files.readString(home.resolve("scripts/calls.jsonl"))).contains("make it a single binary");
+
+        repl.type("y").awaitOutput("architecture is ready");
+        await(3, "Approve? [Y/n/view/edit]");
+        repl.type("").awaitOutput("task_breakdown is ready");
+        await(4, "Approve? [Y/n/view/edit]");
+        String done = repl.type("yes").awaitOutput("project 1 completed");
+
+        assertThat(done).contains("[implement] W1 review: pass").contains("[test] tests pass");
+        String status = repl.type("/status 1").awaitOutput("Completed: the result is in its folder");
+        assertThat(status).contains("2 of 2 done");
+    }
+
+    @Test
+    void questions_areAskedAsANumberedMenu_andThePhaseRunsAgainWithTheAnswers() throws Exception {
+        String script = """
+                calls_log: calls.jsonl
+                responses:
+                  - contract: requirements.v1
+                    times: 1
+                    json: {"contract":"requirements.v1","name":"Photos","summary":"Rename photos.",
+                      "features":[{"id":"F1","title":"Rename","description":"By date","priority":"must"}],
+                      "constraints":[],
+                      "questions":[{"id":"Q1","question":"Which date format?","options":["2026-11-22","22.11.2026"]}]}
+                """;
+        repl = new ReplDriver(home, script, Map.of());
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("has 1 question about ideation");
+
+        repl.type("").awaitOutput("1. 2026-11-22");
+        repl.type("2").awaitOutput("runs again with your answers");
+        repl.awaitOutput("Approve? [Y/n/view/edit]");
+
+        assertThat(Files.readString(home.resolve("scripts/calls.jsonl"))).contains("22.11.2026");
+        String status = repl.type("/status 1").awaitOutput("Waiting for your approval");
+        assertThat(status).contains("/approve 1");
+    }
+
+    @Test
+    void aWaitingProjectDoesNotSwallowANewIdea() throws Exception {
+        repl = new ReplDriver(home, "responses: []\n", Map.of());
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("Approve? [Y/n/view/edit]");
+
+        repl.type("a weather dashboard for my city").awaitOutput("Name [");
+        repl.type("").awaitOutput("Created project 2");
+    }
+
+    /** Waits until {@code text} has been shown {@code times} times. */
+    private void await(int times, String text) {
+        org.awaitility.Awaitility.await()
+                .atMost(ReplDriver.WAIT)
+                .until(() -> repl.output().split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times);
+    }
+}
