@@ -19,8 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Checkpoint autonomy (the default): planning phases wait for the person to approve, reject or edit. */
+@Execution(ExecutionMode.CONCURRENT)
 class ApprovalsTest {
     private static final String EDITED = """
             {"contract": "requirements.v1", "name": "Photo Sorter", "summary": "Renames photos by the date taken.",

@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Questions in a planning phase's answer: asked once, answered by the person, or assumed. */
+@Execution(ExecutionMode.CONCURRENT)
 class ClarificationsTest {
     /** The analyst's first answer asks two questions; later answers fall through to the next entries. */
     private static final String ASKING = """

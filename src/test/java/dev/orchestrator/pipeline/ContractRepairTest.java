@@ -18,8 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** An answer that does not match its contract is sent back for repair, with the validator's problems. */
+@Execution(ExecutionMode.CONCURRENT)
 class ContractRepairTest {
     @TempDir
     Path home;

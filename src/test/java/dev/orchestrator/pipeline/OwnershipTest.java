@@ -20,8 +20,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** One owner per project across instances sharing a database; orphans of dead owners are found and claimed. */
+@Execution(ExecutionMode.CONCURRENT)
 class OwnershipTest {
     @TempDir
     Path home;

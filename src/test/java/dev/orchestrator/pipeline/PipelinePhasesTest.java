@@ -24,9 +24,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /** Each phase's work, alone and in sequence, in full autonomy. */
+@Execution(ExecutionMode.CONCURRENT)
 class PipelinePhasesTest {
     @TempDir
     Path home;

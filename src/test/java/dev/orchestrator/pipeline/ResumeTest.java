@@ -26,8 +26,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Stopping a running project, and resuming it on a new engine from its last finished step. */
+@Execution(ExecutionMode.CONCURRENT)
 class ResumeTest {
     private static final List<String> ALL_COMMITS = List.of(
             "Start project",
@@ -59,6 +62,13 @@ class ResumeTest {
                     .anyMatch(s -> s.path("role").asString().equals(role.wireName())
                             && s.path("work_item_id").asLong(-2) == itemId);
         });
+    }
+
+    /** Waits until an agent call of this role has started (its session is recorded). */
+    private static void awaitCallStarted(TestEngine t, Project project, Role role) {
+        await().atMost(WAIT)
+                .until(() -> Runs.sessions(t, project).stream()
+                        .anyMatch(s -> s.path("role").asString().equals(role.wireName())));
     }
 
     @Test
@@ -184,6 +194,37 @@ class ResumeTest {
             List<Calls.Call> developer = Calls.in(home).of(Role.DEVELOPER, "W1");
             assertThat(developer).hasSize(1);
             assertThat(developer.getFirst().prompt()).contains("An earlier attempt was interrupted");
+            assertThat(Calls.in(home).perStep().values()).containsOnly(1L);
+            assertThat(commits(project)).containsExactlyElementsOf(ALL_COMMITS);
+        }
+    }
+
+    @Test
+    void stopDuringAPlanningCall_finishesThePhaseAndStopsBeforeTheNext() throws Exception {
+        Path script = Calls.script(home, """
+                responses:
+                  - role: analyst
+                    delay_ms: 500
+                """);
+        Project project;
+        try (TestEngine t = engine(script, Map.of("recovery.shutdown_grace_seconds", "30"))) {
+            project = t.service.create("a tool that renames photos by date", "photos");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            awaitCallStarted(t, project, Role.ANALYST);
+
+            t.engine.supervisor().stop(project.id(), "stopped by the test");
+
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(Runs.status(t, project)).isEqualTo(ProjectStatus.STOPPED);
+            assertThat(phase(t, project, PhaseName.IDEATION).status()).isEqualTo(PhaseStatus.COMPLETED);
+            assertThat(phase(t, project, PhaseName.ARCHITECTURE).status()).isEqualTo(PhaseStatus.PENDING);
+        }
+
+        try (TestEngine t = engine(script, Map.of())) {
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
             assertThat(Calls.in(home).perStep().values()).containsOnly(1L);
             assertThat(commits(project)).containsExactlyElementsOf(ALL_COMMITS);
         }

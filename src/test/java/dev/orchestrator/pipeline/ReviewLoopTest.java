@@ -22,8 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Developer, reviewer and fixer on each work item, and what happens when the review never passes. */
+@Execution(ExecutionMode.CONCURRENT)
 class ReviewLoopTest {
     private static final String FINDING = "Handle an empty file";
     /** W2 depends on W1; W3 does not. */

@@ -20,10 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** A failed phase rolls the workspace back to where it started; a new run resumes from there. */
+@Execution(ExecutionMode.CONCURRENT)
 class RollbackTest {
     private static final Map<String, String> FULL = Map.of("autonomy", "full");
 
