@@ -183,4 +183,27 @@ class ApprovalsTest {
             assertThat(phase(t, project, PhaseName.IDEATION).status()).isEqualTo(PhaseStatus.WAITING);
         }
     }
+
+    @Test
+    void editedWorkPlan_isTheOneImplemented() throws Exception {
+        Map<String, String> settings =
+                Map.of("phases.ideation.checkpoint", "false", "phases.architecture.checkpoint", "false");
+        try (TestEngine t = TestEngine.start(home, Calls.script(home, "responses: []\n"), settings, Optional.empty())) {
+            Project project = t.service.create("a tool that renames photos by date", "photos");
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            List<String> problems = t.engine.decisions().edit(approval(t, project, PhaseName.TASK_BREAKDOWN), """
+                            {"contract": "work_plan.v1", "items": [{"key": "X1", "title": "Only item",
+                             "description": "Everything at once.", "acceptance": ["it works"], "depends_on": [],
+                             "priority": 1}]}
+                            """);
+            assertThat(problems).isEmpty();
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(t.engine.items(project.id())).extracting(i -> i.key()).containsExactly("X1");
+            assertThat(commits(project)).contains("X1: Only item").noneMatch(c -> c.startsWith("W1"));
+            assertThat(Calls.in(home).of(Role.PLANNER, PhaseName.TASK_BREAKDOWN))
+                    .hasSize(1);
+        }
+    }
 }

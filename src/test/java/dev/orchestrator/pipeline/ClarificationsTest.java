@@ -171,4 +171,34 @@ class ClarificationsTest {
             assertThat(Runs.events(t, project, "assumptions_recorded")).hasSize(1);
         }
     }
+
+    @Test
+    void architectsQuestions_areAskedLikeTheAnalysts() throws Exception {
+        String asking = """
+                responses:
+                  - role: architect
+                    times: 1
+                    json:
+                      contract: architecture.v1
+                      summary: "Files."
+                      stack: {language: text, frameworks: [], storage: none}
+                      components: [{name: files, responsibility: "Holds the files.", paths: [scripted/]}]
+                      commands: {setup: "true", build: "true", test: "true", run: "true"}
+                      questions: [{id: A1, question: "Which shell should the scripts use?", options: [sh, bash]}]
+                """;
+        try (TestEngine t = engine(asking, Map.of("phases.ideation.checkpoint", "false"))) {
+            Project project = t.service.create("a recipe box", "recipes");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            var pending = questions(t, project);
+            assertThat(pending.phase()).isEqualTo(PhaseName.ARCHITECTURE);
+            t.engine.decisions().answer(pending.open().getFirst(), "bash");
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            List<Calls.Call> architect = Calls.in(home).of(Role.ARCHITECT, PhaseName.ARCHITECTURE);
+            assertThat(architect).hasSize(2);
+            assertThat(architect.get(1).prompt()).contains("Which shell should the scripts use? **bash**");
+        }
+    }
 }

@@ -269,4 +269,21 @@ class PipelinePhasesTest {
             assertThat(details.path("notes").asString()).isEqualTo("Shipped.");
         }
     }
+
+    @Test
+    void deploy_deployerThatCannotDeployFailsThePhase() throws Exception {
+        String responses = """
+                responses:
+                  - role: deployer
+                    json: {contract: deploy.v1, status: failed, url: null, notes: "No credentials for the server."}
+                """;
+        try (TestEngine t = engine(responses, Map.of("phases.deploy.enabled", "true"))) {
+            Project project = t.service.create("a tool an agent cannot deploy", "undeployable");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.FAILED);
+
+            assertThat(phase(t, project, PhaseName.DEPLOY).error().orElseThrow())
+                    .isEqualTo("the deployer could not deploy: No credentials for the server.");
+        }
+    }
 }

@@ -231,6 +231,82 @@ class ResumeTest {
     }
 
     @Test
+    void itemStoppedDuringAFixCycle_resumesWithTheReviewOfTheFix() throws Exception {
+        Path script = Calls.script(home, "responses:\n" + Documents.failingReview("W1", 1, "Say more") + """
+                  - role: fixer
+                    item: W1
+                    delay_ms: 500
+                    files: {scripted/W1.txt: "fixed\\n"}
+                """);
+        Project project;
+        try (TestEngine t = engine(script, Map.of("recovery.shutdown_grace_seconds", "30"))) {
+            project = t.service.create("a tool that renames photos by date", "photos");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            awaitCallStarted(t, project, Role.FIXER, "W1");
+
+            t.engine.supervisor().stop(project.id(), "stopped by the test");
+
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.IN_PROGRESS);
+        }
+
+        Calls.script(home, "responses: []\n");
+        try (TestEngine t = engine(script, Map.of())) {
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            Calls calls = Calls.in(home);
+            assertThat(calls.of(Role.DEVELOPER, "W1")).hasSize(1);
+            assertThat(calls.of(Role.FIXER, "W1")).hasSize(1);
+            List<Calls.Call> reviews = calls.of(Role.REVIEWER, "W1");
+            assertThat(reviews).hasSize(2);
+            assertThat(reviews.get(1).prompt()).contains("Findings of the previous review", "Say more");
+            assertThat(item(t, project, "W1").reviewCycles()).isEqualTo(1);
+            assertThat(Files.readString(project.workspace().resolve("scripted/W1.txt")))
+                    .isEqualTo("fixed\n");
+            assertThat(commits(project)).containsExactlyElementsOf(ALL_COMMITS);
+        }
+    }
+
+    @Test
+    void testPhaseStoppedDuringItsFixer_resumesWithoutCallingItAgain() throws Exception {
+        Path script = Calls.script(home, "responses:\n" + Documents.architecture("test -f fixed.txt") + """
+                  - role: fixer
+                    phase: test
+                    delay_ms: 500
+                    files: {fixed.txt: "fixed\\n"}
+                """);
+        Project project;
+        try (TestEngine t = engine(script, Map.of("recovery.shutdown_grace_seconds", "30"))) {
+            project = t.service.create("a tool that renames photos by date", "photos");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            awaitCallStarted(t, project, Role.FIXER);
+
+            t.engine.supervisor().stop(project.id(), "stopped by the test");
+
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(phase(t, project, PhaseName.TEST).status()).isEqualTo(PhaseStatus.RUNNING);
+        }
+
+        try (TestEngine t = engine(script, Map.of())) {
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(Calls.in(home).of(Role.FIXER, PhaseName.TEST)).hasSize(1);
+            assertThat(Runs.completion(t, project, PhaseName.TEST)
+                            .path("fix_cycles")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(commits(project))
+                    .filteredOn(c -> c.startsWith("test:"))
+                    .containsExactly("test: fix failing tests (cycle 1)");
+            assertThat(Runs.git(project).hasChanges()).isFalse();
+        }
+    }
+
+    @Test
     void stop_ofAProjectThatIsNotRunning_saysSo() throws Exception {
         try (TestEngine t = engine(Calls.script(home, "responses: []\n"), Map.of())) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
