@@ -11,6 +11,7 @@ import dev.orchestrator.project.Project;
 import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
+import dev.orchestrator.workspace.GitException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The implement phase: work items in dependency order, each through developer, reviewer and at
@@ -124,12 +126,27 @@ final class ItemRunner {
         }
     }
 
-    /** Commits the item's last work as it is, without a passing review, because the person said so. */
+    /**
+     * Commits the item's last work as it is, without a passing review, because the person said so.
+     * Work that no longer applies (a later item changed the same lines) goes back to the person.
+     */
     private void accept(WorkItem item) {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         Optional<String> snapshot =
                 steps.isEmpty() ? Optional.empty() : steps.getLast().snapshot();
-        snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
+        try {
+            snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
+        } catch (GitException e) {
+            String why = "accepting it as it is failed: " + e.getMessage();
+            ArrayNode findings = item.findings()
+                    .map(json -> (ArrayNode) AgentCalls.JSON.readTree(json))
+                    .orElseGet(AgentCalls.JSON::createArrayNode);
+            findings.addObject().put("severity", "blocker").put("path", "").put("message", why);
+            services.work()
+                    .needsAttention(item.id(), AgentCalls.JSON.writeValueAsString(findings), why, item.reviewCycles());
+            progress(item.key() + " cannot be accepted as it is (" + e.getMessage() + "); it needs a new decision");
+            return;
+        }
         String commit = git.commitAll(item.key() + ": " + item.title() + " (accepted without a passing review)", true);
         services.work().complete(item.id(), commit, item.reviewCycles());
         progress(item.key() + " accepted as it is (commit " + PipelineRun.shortSha(commit) + ")");

@@ -5,6 +5,7 @@ import static dev.orchestrator.pipeline.Runs.begin;
 import static dev.orchestrator.pipeline.Runs.progress;
 import static dev.orchestrator.pipeline.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectId;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -151,6 +153,44 @@ class OwnershipTest {
 
             assertThat(t.engine.supervisor().interrupted()).containsExactly(project.id());
             assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+        }
+    }
+
+    @Test
+    void runningProject_staysOwnedWhileItsHeartbeatBeats() throws Exception {
+        String slowAnalyst = """
+                responses:
+                  - role: analyst
+                    delay_ms: 6000
+                """;
+        // heartbeat every second: an owner is stale after three silent seconds
+        Map<String, String> settings = Map.of("recovery.heartbeat_seconds", "1");
+        try (TestEngine first = TestEngine.start(home, Calls.script(home, slowAnalyst), settings, Optional.empty());
+                TestEngine second =
+                        TestEngine.start(home, Calls.script(home, slowAnalyst), settings, Optional.empty())) {
+            Project project = first.service.create("a tool that renames photos by date", "photos");
+            CompletableFuture<RunOutcome> running = begin(first, project);
+            Instant claimed = heartbeat(project.id());
+
+            // longer ago than the stale limit, the claim alone would no longer hold it
+            await().atMost(WAIT).until(() -> heartbeat(project.id()).isAfter(claimed.plusSeconds(3)));
+
+            assertThat(running).isNotDone();
+            assertThat(second.engine.supervisor().interrupted()).doesNotContain(project.id());
+            assertThat(second.engine.supervisor().start(project.id()))
+                    .isInstanceOf(Supervisor.Start.OwnedElsewhere.class);
+            assertThat(running.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(RunOutcome.WAITING);
+        }
+    }
+
+    private Instant heartbeat(ProjectId project) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("orchestrator.db"));
+                PreparedStatement query = c.prepareStatement("SELECT heartbeat_at FROM projects WHERE id = ?")) {
+            query.setLong(1, project.value());
+            try (ResultSet rs = query.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return Instant.ofEpochMilli(rs.getLong(1));
+            }
         }
     }
 }

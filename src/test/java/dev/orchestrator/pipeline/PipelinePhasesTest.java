@@ -18,10 +18,13 @@ import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
@@ -284,6 +287,52 @@ class PipelinePhasesTest {
 
             assertThat(phase(t, project, PhaseName.DEPLOY).error().orElseThrow())
                     .isEqualTo("the deployer could not deploy: No credentials for the server.");
+        }
+    }
+
+    @Test
+    void test_commandThatRunsTooLongIsStoppedAtItsTimeout() throws Exception {
+        String responses = "responses:\n" + Documents.architecture("sleep 30");
+        Map<String, String> settings = Map.of("phases.test.timeout_seconds", "1", "phases.test.max_review_cycles", "0");
+        try (TestEngine t = engine(responses, settings)) {
+            Project project = t.service.create("a tool whose tests hang", "hanging");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.FAILED);
+
+            assertThat(phase(t, project, PhaseName.TEST).error().orElseThrow())
+                    .contains("the tests (sleep 30) still timed out after 1 s after 0 fix cycles");
+            assertThat(events(t, project, "tests_run")
+                            .getFirst()
+                            .path("timed_out")
+                            .asBoolean())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void manyProjectsAtOnce_eachCompletesWithItsOwnWork() throws Exception {
+        try (TestEngine t = engine("responses: []\n", Map.of())) {
+            List<Project> projects = new ArrayList<>();
+            List<CompletableFuture<RunOutcome>> runs = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                Project project = t.service.create("tool number " + i, "tool-" + i);
+                projects.add(project);
+                runs.add(Runs.begin(t, project));
+            }
+
+            for (var outcome : runs) {
+                assertThat(outcome.get(Runs.WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .as(progress(t))
+                        .isEqualTo(RunOutcome.COMPLETED);
+            }
+            for (Project project : projects) {
+                assertThat(commits(project)).hasSize(7).endsWith("W1: Scripted first item", "W2: Scripted second item");
+                assertThat(Runs.git(project).hasChanges()).isFalse();
+                assertThat(t.engine.items(project.id()))
+                        .extracting(WorkItem::status)
+                        .containsOnly(WorkItemStatus.DONE);
+            }
+            assertThat(Calls.in(home).all()).hasSize(5 * 8);
         }
     }
 }

@@ -221,4 +221,38 @@ class ReviewLoopTest {
             assertThat(decision(t, project).item().key()).isEqualTo("W1");
         }
     }
+
+    @Test
+    void acceptThatNoLongerApplies_asksForAnotherDecision() throws Exception {
+        // W1 and W3 both write shared.txt: once W3 is committed, W1's work no longer applies as it is
+        String responses = Documents.plan("W1:1", "W3:2") + Documents.failingReview("W1", 99, FINDING) + """
+                  - role: developer
+                    item: W1
+                    files: {shared.txt: "from W1\\n"}
+                  - role: fixer
+                    item: W1
+                    files: {shared.txt: "fixed by W1\\n"}
+                  - role: developer
+                    item: W3
+                    files: {shared.txt: "from W3\\n"}
+                """;
+        try (TestEngine t = checkpoint(responses)) {
+            Project project = t.service.create("a tool that renames photos by date", "photos");
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+            t.engine.decisions().decideItem(decision(t, project), Approval.Status.ACCEPT, "");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            var again = decision(t, project);
+            assertThat(again.item().key()).isEqualTo("W1");
+            assertThat(again.approval().summary()).contains("does not apply cleanly");
+            assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.NEEDS_ATTENTION);
+            assertThat(Files.readString(project.workspace().resolve("shared.txt")))
+                    .isEqualTo("from W3\n");
+            assertThat(Runs.git(project).hasChanges()).isFalse();
+
+            t.engine.decisions().decideItem(again, Approval.Status.SKIP, "");
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+        }
+    }
 }
