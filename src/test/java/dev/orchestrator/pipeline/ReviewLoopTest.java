@@ -247,6 +247,7 @@ class ReviewLoopTest {
             assertThat(again.item().key()).isEqualTo("W1");
             assertThat(again.approval().summary()).contains("does not apply cleanly");
             assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.NEEDS_ATTENTION);
+            assertThat(item(t, project, "W1").findings().orElseThrow()).contains(FINDING, "does not apply cleanly");
             assertThat(Files.readString(project.workspace().resolve("shared.txt")))
                     .isEqualTo("from W3\n");
             assertThat(Runs.git(project).hasChanges()).isFalse();
