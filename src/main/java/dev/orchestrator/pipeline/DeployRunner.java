@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * prints; otherwise asks a deployer agent for a {@code deploy.v1} answer.
  */
 final class DeployRunner {
-    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
+    /** A URL, without the punctuation of a sentence it ends ("see https://x.test/app)."). */
+    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]*[^\\s\"'<>.,;:!?)\\]}]");
 
     private final PipelineServices services;
     private final Project project;

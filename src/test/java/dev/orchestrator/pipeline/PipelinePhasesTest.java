@@ -335,4 +335,21 @@ class PipelinePhasesTest {
             assertThat(Calls.in(home).all()).hasSize(5 * 8);
         }
     }
+
+    @Test
+    void deploy_urlAtTheEndOfASentenceIsRecordedWithoutThePunctuation() throws Exception {
+        Map<String, String> settings = Map.of(
+                "phases.deploy.enabled",
+                "true",
+                "deploy.command",
+                "echo 'Deployed (see https://photos.example.test/app).'");
+        try (TestEngine t = engine("responses: []\n", settings)) {
+            Project project = t.service.create("a deployed tool", "deployed");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(completion(t, project, PhaseName.DEPLOY).path("url").asString())
+                    .isEqualTo("https://photos.example.test/app");
+        }
+    }
 }
