@@ -81,9 +81,10 @@ public final class Decisions {
             return invalid.problems();
         }
         String json = AgentCalls.JSON.writeValueAsString(((Validation.Valid) validation).document());
+        // Decided first: a decision already made refuses the edit before the output changes.
+        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.of("edited by the person"));
         services.store()
                 .storeCandidate(pending.project(), pending.approval().phase(), pending.contract(), json, "edit");
-        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.of("edited by the person"));
         return List.of();
     }
 

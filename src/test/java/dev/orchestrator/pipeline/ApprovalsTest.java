@@ -5,6 +5,7 @@ import static dev.orchestrator.pipeline.Runs.phase;
 import static dev.orchestrator.pipeline.Runs.progress;
 import static dev.orchestrator.pipeline.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.PhaseName;
@@ -204,6 +205,25 @@ class ApprovalsTest {
             assertThat(commits(project)).contains("X1: Only item").noneMatch(c -> c.startsWith("W1"));
             assertThat(Calls.in(home).of(Role.PLANNER, PhaseName.TASK_BREAKDOWN))
                     .hasSize(1);
+        }
+    }
+
+    @Test
+    void editOfADecisionAlreadyMade_isRefusedAndChangesNothing() throws Exception {
+        try (TestEngine t = engine()) {
+            Project project = t.service.create("a tool that renames photos by date", "photos");
+            run(t, project);
+            var pending = approval(t, project, PhaseName.IDEATION);
+            t.engine.decisions().approve(pending);
+
+            assertThatThrownBy(() -> t.engine.decisions().edit(pending, EDITED)).hasMessageContaining("already made");
+
+            assertThat(t.engine.store().candidate(project.id(), PhaseName.IDEATION))
+                    .contains(pending.document());
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+            assertThat(Files.readString(project.workspace().resolve("docs/requirements.md")))
+                    .contains("Scripted project")
+                    .doesNotContain("Photo Sorter");
         }
     }
 }
