@@ -4,6 +4,7 @@ import static dev.orchestrator.pipeline.Runs.phase;
 import static dev.orchestrator.pipeline.Runs.progress;
 import static dev.orchestrator.pipeline.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.PhaseName;
@@ -199,6 +200,35 @@ class ClarificationsTest {
             List<Calls.Call> architect = Calls.in(home).of(Role.ARCHITECT, PhaseName.ARCHITECTURE);
             assertThat(architect).hasSize(2);
             assertThat(architect.get(1).prompt()).contains("Which shell should the scripts use? **bash**");
+        }
+    }
+
+    @Test
+    void answeringAQuestionAgain_isRefusedAndKeepsTheNewDocument() throws Exception {
+        try (TestEngine t = engine(ASKING, Map.of())) {
+            Project project = t.service.create("a recipe box", "recipes");
+            run(t, project);
+            List<Clarification> open = questions(t, project).open();
+            t.engine.decisions().answer(open.get(0), "PostgreSQL");
+            t.engine.decisions().answer(open.get(1), "Pantry");
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+            String rerun =
+                    t.engine.store().candidate(project.id(), PhaseName.IDEATION).orElseThrow();
+
+            assertThatThrownBy(() -> t.engine.decisions().answer(open.get(0), "SQLite"))
+                    .hasMessageContaining("already answered");
+
+            assertThat(t.engine.store().candidate(project.id(), PhaseName.IDEATION))
+                    .contains(rerun);
+            assertThat(t.engine
+                            .store()
+                            .clarifications(project.id(), PhaseName.IDEATION)
+                            .getFirst()
+                            .answer())
+                    .contains("PostgreSQL");
+            assertThat(t.engine.decisions().pending(project.id()))
+                    .get()
+                    .isInstanceOf(Decisions.Pending.PhaseApproval.class);
         }
     }
 }
