@@ -18,13 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Checkpoint autonomy (the default): planning phases wait for the person to approve, reject or edit. */
-@Execution(ExecutionMode.CONCURRENT)
 class ApprovalsTest {
     private static final String EDITED = """
             {"contract": "requirements.v1", "name": "Photo Sorter", "summary": "Renames photos by the date taken.",
@@ -49,7 +45,7 @@ class ApprovalsTest {
         return approval;
     }
 
-    @Test
+    @ConcurrentTest
     void checkpoint_waitsForApprovalAfterIdeation() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -68,7 +64,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void waitingProject_startedAgainWithoutADecision_keepsWaitingWithoutCallingAgents() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -84,7 +80,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void approval_continuesToTheNextCheckpoint() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -118,7 +114,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void rejection_rerunsThePhaseWithTheFeedback() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -140,7 +136,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void edit_replacesTheDocumentAndApprovesIt() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -164,7 +160,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void invalidEdit_returnsTheValidatorsProblemsAndChangesNothing() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -185,7 +181,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void editedWorkPlan_isTheOneImplemented() throws Exception {
         Map<String, String> settings =
                 Map.of("phases.ideation.checkpoint", "false", "phases.architecture.checkpoint", "false");
@@ -208,7 +204,7 @@ class ApprovalsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void editOfADecisionAlreadyMade_isRefusedAndChangesNothing() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a tool that renames photos by date", "photos");

@@ -15,13 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Questions in a planning phase's answer: asked once, answered by the person, or assumed. */
-@Execution(ExecutionMode.CONCURRENT)
 class ClarificationsTest {
     /** The analyst's first answer asks two questions; later answers fall through to the next entries. */
     private static final String ASKING = """
@@ -68,7 +64,7 @@ class ClarificationsTest {
         return (Decisions.Pending.Questions) pending;
     }
 
-    @Test
+    @ConcurrentTest
     void questions_pauseTheRunUntilTheyAreAnswered() throws Exception {
         try (TestEngine t = engine(ASKING, Map.of())) {
             Project project = t.service.create("a recipe box", "recipes");
@@ -86,7 +82,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void answeringSomeQuestions_keepsWaitingForTheRest() throws Exception {
         try (TestEngine t = engine(ASKING, Map.of())) {
             Project project = t.service.create("a recipe box", "recipes");
@@ -103,7 +99,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void answeringAll_rerunsThePhaseWithTheAnswers() throws Exception {
         try (TestEngine t = engine(ASKING, Map.of())) {
             Project project = t.service.create("a recipe box", "recipes");
@@ -129,7 +125,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void secondRoundOfQuestions_isAssumedNotAsked() throws Exception {
         try (TestEngine t = engine(ASKING + ASKING_AGAIN, Map.of())) {
             Project project = t.service.create("a recipe box", "recipes");
@@ -152,7 +148,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void fullAutonomy_assumesTheFirstOptionWithoutWaiting() throws Exception {
         try (TestEngine t = engine(ASKING, Map.of("autonomy", "full"))) {
             Project project = t.service.create("a recipe box", "recipes");
@@ -173,7 +169,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void architectsQuestions_areAskedLikeTheAnalysts() throws Exception {
         String asking = """
                 responses:
@@ -203,7 +199,7 @@ class ClarificationsTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void answeringAQuestionAgain_isRefusedAndKeepsTheNewDocument() throws Exception {
         try (TestEngine t = engine(ASKING, Map.of())) {
             Project project = t.service.create("a recipe box", "recipes");

@@ -16,13 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** An answer that does not match its contract is sent back for repair, with the validator's problems. */
-@Execution(ExecutionMode.CONCURRENT)
 class ContractRepairTest {
     @TempDir
     Path home;
@@ -45,7 +41,7 @@ class ContractRepairTest {
                 .toList();
     }
 
-    @Test
+    @ConcurrentTest
     void garbageThenAValidAnswer_completesThePhaseAfterOneRepair() throws Exception {
         String responses = """
                 responses:
@@ -69,7 +65,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void alwaysGarbage_failsThePhaseAfterTheRepairAttempts() throws Exception {
         String responses = """
                 responses:
@@ -95,7 +91,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void repairAttempts_comeFromTheConfiguration() throws Exception {
         String responses = """
                 responses:
@@ -113,7 +109,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void schemaError_isNamedInTheRepairPrompt() throws Exception {
         String responses = """
                 responses:
@@ -132,7 +128,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void workPlanWithAnUnknownDependency_isRepairedLikeASchemaError() throws Exception {
         String responses = "responses:\n"
                 + Documents.plan("W1:1:W9", "W2:2").replace("- role: planner", "- role: planner\n    times: 1");
@@ -150,7 +146,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void workPlanWithADependencyCycle_isRepairedLikeASchemaError() throws Exception {
         String responses = "responses:\n"
                 + Documents.plan("W1:1:W2", "W2:1:W1").replace("- role: planner", "- role: planner\n    times: 1");
@@ -165,7 +161,7 @@ class ContractRepairTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void invalidItemAnswer_isRepairedWithinTheItem() throws Exception {
         String responses = """
                 responses:

@@ -20,13 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** One owner per project across instances sharing a database; orphans of dead owners are found and claimed. */
-@Execution(ExecutionMode.CONCURRENT)
 class OwnershipTest {
     @TempDir
     Path home;
@@ -61,7 +57,7 @@ class OwnershipTest {
         return pid;
     }
 
-    @Test
+    @ConcurrentTest
     void secondInstance_cannotStartAProjectTheFirstIsRunning_untilItIsReleased() throws Exception {
         String slowAnalyst = """
                 responses:
@@ -99,7 +95,7 @@ class OwnershipTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void projectOfADeadProcessOnThisHost_isReportedAsInterruptedAndCanBeClaimed() throws Exception {
         try (TestEngine t = engine("responses: []\n")) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -118,7 +114,7 @@ class OwnershipTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void projectOfAnotherInstanceOfThisProcessThatIsGone_isAnOrphan() throws Exception {
         try (TestEngine t = engine("responses: []\n")) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -131,7 +127,7 @@ class OwnershipTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void liveOwnerOnAnotherHost_keepsItsProject() throws Exception {
         try (TestEngine t = engine("responses: []\n")) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -144,7 +140,7 @@ class OwnershipTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void ownerWhoseHeartbeatWentStale_isAnOrphan() throws Exception {
         try (TestEngine t = engine("responses: []\n")) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -156,7 +152,7 @@ class OwnershipTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void runningProject_staysOwnedWhileItsHeartbeatBeats() throws Exception {
         String slowAnalyst = """
                 responses:

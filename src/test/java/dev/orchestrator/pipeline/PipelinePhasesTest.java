@@ -25,14 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 
 /** Each phase's work, alone and in sequence, in full autonomy. */
-@Execution(ExecutionMode.CONCURRENT)
 class PipelinePhasesTest {
     @TempDir
     Path home;
@@ -43,7 +39,7 @@ class PipelinePhasesTest {
         return TestEngine.start(home, Calls.script(home, responses), all, Optional.empty());
     }
 
-    @Test
+    @ConcurrentTest
     void fullAutonomy_completesEveryPhaseWithItsDocumentsAndCommits() throws Exception {
         try (TestEngine t = engine("responses: []\n", Map.of())) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -93,7 +89,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void implement_commitsEachItemInDependencyOrderThenPriorityThenKey() throws Exception {
         String responses = "responses:\n" + Documents.plan("W10:2", "W9:2", "W3:1:W10", "W1:3", "W2:1:W1");
         try (TestEngine t = engine(responses, Map.of())) {
@@ -120,7 +116,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void developerPrompt_namesTheItemItsCriteriaAndWhatItBuildsOn() throws Exception {
         String responses = "responses:\n" + Documents.plan("W1:1", "W2:1:W1");
         try (TestEngine t = engine(responses, Map.of())) {
@@ -134,7 +130,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void test_runsTheArchitecturesTestCommand() throws Exception {
         String responses = "responses:\n" + Documents.architecture("test -f scripted/W1.txt");
         try (TestEngine t = engine(responses, Map.of())) {
@@ -153,7 +149,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void test_failingTestsGetAFixerAndRunAgain() throws Exception {
         String responses = "responses:\n" + Documents.architecture("test -f fixed.txt") + """
                   - role: fixer
@@ -178,7 +174,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void test_stillFailingAfterTheFixCyclesFailsThePhase() throws Exception {
         String responses = "responses:\n" + Documents.architecture("test -f never.txt");
         try (TestEngine t = engine(responses, Map.of())) {
@@ -196,7 +192,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void test_withoutATestCommandFailsWithWhatToDo() throws Exception {
         String responses = "responses:\n" + Documents.architecture("");
         try (TestEngine t = engine(responses, Map.of())) {
@@ -209,7 +205,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void disabledPhase_isSkipped() throws Exception {
         try (TestEngine t = engine("responses: []\n", Map.of("phases.test.enabled", "false"))) {
             Project project = t.service.create("a tool", "tool");
@@ -221,7 +217,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void deploy_runsTheDeployCommandAndRecordsTheFirstUrlItPrints() throws Exception {
         Map<String, String> settings = Map.of(
                 "phases.deploy.enabled", "true",
@@ -239,7 +235,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void deploy_commandThatFailsFailsThePhase() throws Exception {
         Map<String, String> settings = Map.of("phases.deploy.enabled", "true", "deploy.command", "echo no; exit 7");
         try (TestEngine t = engine("responses: []\n", settings)) {
@@ -252,7 +248,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void deploy_withoutACommandAsksTheDeployerAgent() throws Exception {
         String responses = """
                 responses:
@@ -273,7 +269,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void deploy_deployerThatCannotDeployFailsThePhase() throws Exception {
         String responses = """
                 responses:
@@ -290,7 +286,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void test_commandThatRunsTooLongIsStoppedAtItsTimeout() throws Exception {
         String responses = "responses:\n" + Documents.architecture("sleep 30");
         Map<String, String> settings = Map.of("phases.test.timeout_seconds", "1", "phases.test.max_review_cycles", "0");
@@ -309,7 +305,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void manyProjectsAtOnce_eachCompletesWithItsOwnWork() throws Exception {
         try (TestEngine t = engine("responses: []\n", Map.of())) {
             List<Project> projects = new ArrayList<>();
@@ -336,7 +332,7 @@ class PipelinePhasesTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void deploy_urlAtTheEndOfASentenceIsRecordedWithoutThePunctuation() throws Exception {
         Map<String, String> settings = Map.of(
                 "phases.deploy.enabled",

@@ -24,13 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Stopping a running project, and resuming it on a new engine from its last finished step. */
-@Execution(ExecutionMode.CONCURRENT)
 class ResumeTest {
     private static final List<String> ALL_COMMITS = List.of(
             "Start project",
@@ -71,7 +67,7 @@ class ResumeTest {
                         .anyMatch(s -> s.path("role").asString().equals(role.wireName())));
     }
 
-    @Test
+    @ConcurrentTest
     void stopMidImplement_returnsStoppedAndANewEngineFinishesWithoutRepeatingCalls() throws Exception {
         Path script = Calls.script(home, """
                 responses:
@@ -112,7 +108,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void itemStoppedBetweenDeveloperAndReviewer_resumesFromTheReviewerWithTheDevelopersFiles() throws Exception {
         Path script = Calls.script(home, """
                 responses:
@@ -160,7 +156,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void stopDuringALongCall_interruptsItAfterTheGraceAndTheNextRunCallsAgain() throws Exception {
         Path script = Calls.script(home, """
                 responses:
@@ -199,7 +195,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void stopDuringAPlanningCall_finishesThePhaseAndStopsBeforeTheNext() throws Exception {
         Path script = Calls.script(home, """
                 responses:
@@ -230,7 +226,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void itemStoppedDuringAFixCycle_resumesWithTheReviewOfTheFix() throws Exception {
         Path script = Calls.script(home, "responses:\n" + Documents.failingReview("W1", 1, "Say more") + """
                   - role: fixer
@@ -269,7 +265,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void testPhaseStoppedDuringItsFixer_resumesWithoutCallingItAgain() throws Exception {
         Path script = Calls.script(home, "responses:\n" + Documents.architecture("test -f fixed.txt") + """
                   - role: fixer
@@ -306,7 +302,7 @@ class ResumeTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void stop_ofAProjectThatIsNotRunning_saysSo() throws Exception {
         try (TestEngine t = engine(Calls.script(home, "responses: []\n"), Map.of())) {
             Project project = t.service.create("a tool that renames photos by date", "photos");

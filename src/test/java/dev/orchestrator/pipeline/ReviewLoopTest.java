@@ -20,13 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Developer, reviewer and fixer on each work item, and what happens when the review never passes. */
-@Execution(ExecutionMode.CONCURRENT)
 class ReviewLoopTest {
     private static final String FINDING = "Handle an empty file";
     /** W2 depends on W1; W3 does not. */
@@ -57,7 +53,7 @@ class ReviewLoopTest {
         return (Decisions.Pending.ItemDecision) pending;
     }
 
-    @Test
+    @ConcurrentTest
     void reviewFailingOnce_isFixedAndTheItemCommittedAfterOneCycle() throws Exception {
         try (TestEngine t = engine(Documents.failingReview("W1", 1, FINDING), Map.of("autonomy", "full"))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -82,7 +78,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void reviewThatNeverPasses_leavesTheItemNeedingAttentionAndItsDependentsWaiting() throws Exception {
         try (TestEngine t = checkpoint(PLAN + Documents.failingReview("W1", 99, FINDING))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -112,7 +108,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void skip_letsTheDependentsRun() throws Exception {
         try (TestEngine t = checkpoint(PLAN + Documents.failingReview("W1", 99, FINDING))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -133,7 +129,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void retryWithGuidance_rerunsTheItemWithTheGuidanceInTheDevelopersPrompt() throws Exception {
         try (TestEngine t = checkpoint(PLAN + Documents.failingReview("W1", 3, FINDING))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -156,7 +152,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void accept_commitsTheItemsLastWorkWithoutAPassingReview() throws Exception {
         try (TestEngine t = checkpoint(PLAN + Documents.failingReview("W1", 99, FINDING))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -179,7 +175,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void fullAutonomy_failsTheImplementPhaseNamingTheItem_andANewRunRetriesIt() throws Exception {
         try (TestEngine t = engine(PLAN + Documents.failingReview("W1", 3, FINDING), Map.of("autonomy", "full"))) {
             Project project = t.service.create("a tool that renames photos by date", "photos");
@@ -201,7 +197,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void blockedDeveloper_needsAttentionWithoutAReview() throws Exception {
         String blocked = """
                   - role: developer
@@ -222,7 +218,7 @@ class ReviewLoopTest {
         }
     }
 
-    @Test
+    @ConcurrentTest
     void acceptThatNoLongerApplies_asksForAnotherDecision() throws Exception {
         // W1 and W3 both write shared.txt: once W3 is committed, W1's work no longer applies as it is
         String responses = Documents.plan("W1:1", "W3:2") + Documents.failingReview("W1", 99, FINDING) + """

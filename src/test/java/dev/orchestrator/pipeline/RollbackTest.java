@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** A failed phase rolls the workspace back to where it started; a new run resumes from there. */
-@Execution(ExecutionMode.CONCURRENT)
 class RollbackTest {
     private static final Map<String, String> FULL = Map.of("autonomy", "full");
 
@@ -34,6 +32,7 @@ class RollbackTest {
     Path home;
 
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @EnumSource(names = {"IDEATION", "ARCHITECTURE", "TASK_BREAKDOWN", "INITIALIZE", "IMPLEMENT", "TEST"})
     void failedPhase_rollsBackAndANewEngineResumesWithoutRepeatingFinishedCalls(PhaseName failing) throws Exception {
         Path script = Calls.script(home, "responses: []\n");
@@ -103,7 +102,7 @@ class RollbackTest {
         };
     }
 
-    @Test
+    @ConcurrentTest
     void agentFailureMidItem_dropsTheItemsUncommittedWorkAndKeepsCommittedItems() throws Exception {
         Path script = Calls.script(home, """
                 responses:
