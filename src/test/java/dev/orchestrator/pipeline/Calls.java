@@ -90,7 +90,7 @@ record Calls(List<Call> all) {
         return all.stream().collect(Collectors.groupingBy(Call::step, LinkedHashMap::new, Collectors.counting()));
     }
 
-    /** The steps, in order, each once: {@code [analyst/ideation, architect/architecture, ...]}. */
+    /** The step of every call, in call order: {@code [analyst/ideation, architect/architecture, ...]}. */
     List<String> steps() {
         return all.stream().map(Call::step).toList();
     }
