@@ -197,8 +197,8 @@ final class ItemRunner {
         if (review.status() == Review.Status.PASS) {
             String commit = git.commitAll(item.key() + ": " + item.title(), true);
             services.work().complete(item.id(), commit, cycle);
-            progress(item.key() + " review: pass" + (cycle > 0 ? " after " + cycle + " fix cycles" : "")
-                    + ", committed " + PipelineRun.shortSha(commit));
+            progress(item.key() + " review: pass" + (cycle > 0 ? " after " + cycles(cycle) : "") + ", committed "
+                    + PipelineRun.shortSha(commit));
             return;
         }
         String findings = AgentCalls.JSON.writeValueAsString(findings(review.findings()));
@@ -206,10 +206,10 @@ final class ItemRunner {
                 .needsAttention(
                         item.id(),
                         findings,
-                        "review still fails after " + cycle + " fix cycles (" + describe(review.findings()) + ")",
+                        "review still fails after " + cycles(cycle) + " (" + describe(review.findings()) + ")",
                         cycle);
         git.resetTo(start);
-        progress(item.key() + " needs attention: review still fails after " + cycle + " fix cycles ("
+        progress(item.key() + " needs attention: review still fails after " + cycles(cycle) + " ("
                 + describe(review.findings()) + "); items that depend on it wait");
     }
 
@@ -316,5 +316,9 @@ final class ItemRunner {
 
     private void progress(String text) {
         services.listener().progress(project.id(), "[implement] " + text);
+    }
+
+    static String cycles(int n) {
+        return n + (n == 1 ? " fix cycle" : " fix cycles");
     }
 }
