@@ -28,6 +28,9 @@ public final class Decisions {
         record PhaseApproval(ProjectId project, Approval approval, Contract contract, String document)
                 implements Pending {}
 
+        /** Approve the work of a phase that produces no document (initialize, implement, test, deploy). */
+        record PhaseReview(ProjectId project, Approval approval) implements Pending {}
+
         /** Decide about a work item that did not converge. */
         record ItemDecision(ProjectId project, Approval approval, WorkItem item) implements Pending {}
 
@@ -46,9 +49,12 @@ public final class Decisions {
                 continue;
             }
             Optional<String> candidate = services.store().candidate(project, approval.phase());
-            if (candidate.isPresent()) {
+            if (candidate.isPresent() && PipelineRun.isPlanning(approval.phase())) {
                 return Optional.of(
                         new Pending.PhaseApproval(project, approval, contractOf(approval.phase()), candidate.get()));
+            }
+            if (!PipelineRun.isPlanning(approval.phase())) {
+                return Optional.of(new Pending.PhaseReview(project, approval));
             }
         }
         for (PhaseName phase : List.of(PhaseName.IDEATION, PhaseName.ARCHITECTURE)) {
@@ -67,6 +73,15 @@ public final class Decisions {
     }
 
     public void reject(Pending.PhaseApproval pending, String feedback) {
+        services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
+    }
+
+    public void approve(Pending.PhaseReview pending) {
+        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.empty());
+    }
+
+    /** The phase runs again, with the feedback in its prompts. */
+    public void reject(Pending.PhaseReview pending, String feedback) {
         services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
     }
 
