@@ -33,17 +33,12 @@ final class DeployRunner {
     private final AgentCalls calls;
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
 
-    DeployRunner(
-            PipelineServices services,
-            Project project,
-            Git git,
-            AgentCalls calls,
-            BiFunction<PhaseName, Role, Map<String, Object>> baseContext) {
-        this.services = services;
-        this.project = project;
-        this.git = git;
-        this.calls = calls;
-        this.baseContext = baseContext;
+    DeployRunner(RunScope scope) {
+        this.services = scope.services();
+        this.project = scope.project();
+        this.git = scope.git();
+        this.calls = scope.calls();
+        this.baseContext = scope.context();
     }
 
     Map<String, Object> run(int attempt) throws InterruptedException {

@@ -38,19 +38,13 @@ final class ItemRunner {
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
     private final int maxCycles;
 
-    ItemRunner(
-            PipelineServices services,
-            Project project,
-            Git git,
-            AgentCalls calls,
-            StopSignal stop,
-            BiFunction<PhaseName, Role, Map<String, Object>> baseContext) {
-        this.services = services;
-        this.project = project;
-        this.git = git;
-        this.calls = calls;
-        this.stop = stop;
-        this.baseContext = baseContext;
+    ItemRunner(RunScope scope) {
+        this.services = scope.services();
+        this.project = scope.project();
+        this.git = scope.git();
+        this.calls = scope.calls();
+        this.stop = scope.stop();
+        this.baseContext = scope.context();
         this.maxCycles = services.config().phase(PhaseName.IMPLEMENT).maxReviewCycles();
     }
 

@@ -189,9 +189,9 @@ final class PipelineRun {
                     planning(phase, Role.ARCHITECT, "architecture/architecture", Contract.ARCHITECTURE);
                 case TASK_BREAKDOWN -> planning(phase, Role.PLANNER, "task_breakdown/work-plan", Contract.WORK_PLAN);
                 case INITIALIZE -> initialize(attempt, resumed);
-                case IMPLEMENT -> new ItemRunner(services, project, git, calls, stop, this::context).run();
-                case TEST -> new TestRunner(services, project, git, calls, stop, this::context).run(attempt, resumed);
-                case DEPLOY -> new DeployRunner(services, project, git, calls, this::context).run(attempt);
+                case IMPLEMENT -> new ItemRunner(scope()).run();
+                case TEST -> new TestRunner(scope()).run(attempt, resumed);
+                case DEPLOY -> new DeployRunner(scope()).run(attempt);
             };
             if (details == null) {
                 Optional<String> waitingFor = waitingFor(phase);
@@ -221,6 +221,10 @@ final class PipelineRun {
             interrupted(phase, "interrupted");
             throw e;
         }
+    }
+
+    private RunScope scope() {
+        return new RunScope(services, project, git, calls, stop, this::context);
     }
 
     private RunOutcome fail(PhaseName phase, String start, String why) {
