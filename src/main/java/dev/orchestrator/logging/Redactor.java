@@ -1,6 +1,7 @@
 package dev.orchestrator.logging;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,10 @@ public final class Redactor {
             "(?i)((?:[A-Z0-9_]*(?:api[_-]?key|secret|token|password|passwd|credential)[A-Z0-9_]*|authorization)"
                     + "\"?\\s*[:=]\\s*\"?(?:bearer\\s+|basic\\s+)?)([^\\s\"',;}]{4,})");
 
+    /** One of these is in every name {@link #ASSIGNMENT} matches ("passw" covers password and passwd). */
+    private static final List<String> SECRET_NAME_WORDS =
+            List.of("key", "secret", "token", "passw", "credential", "authorization");
+
     private Redactor() {}
 
     /** The text with every secret replaced by {@value #MASK}. */
@@ -39,6 +44,9 @@ public final class Redactor {
         for (Pattern token : TOKENS) {
             result = token.matcher(result).replaceAll(MASK);
         }
+        if (!mentionsSecretName(result)) {
+            return result;
+        }
         Matcher assignment = ASSIGNMENT.matcher(result);
         StringBuilder out = new StringBuilder(result.length());
         while (assignment.find()) {
@@ -48,6 +56,21 @@ public final class Redactor {
         }
         assignment.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Whether the text contains a word {@link #ASSIGNMENT} needs in a name, which it must before that
+     * pattern can match. A cheap test first: the pattern backtracks over every run of name
+     * characters (a commit sha costs it thousands of steps), and most text names no secret.
+     */
+    private static boolean mentionsSecretName(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String word : SECRET_NAME_WORDS) {
+            if (lower.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an environment variable's name says its value is a secret. */

@@ -50,7 +50,7 @@ final class PipelineRun {
     PipelineRun(PipelineServices services, Project project, StopSignal stop) {
         this.services = services;
         this.project = project;
-        this.git = Git.at(project.workspace(), services.processes()::start);
+        this.git = Git.at(project.workspace(), services.processes()::startTool);
         this.stop = stop;
         this.calls = new AgentCalls(services, project, git, stop);
     }

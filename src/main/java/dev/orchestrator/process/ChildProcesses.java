@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,21 @@ public final class ChildProcesses {
     private static final Logger log = LoggerFactory.getLogger(ChildProcesses.class);
 
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private final Semaphore tools;
     private volatile boolean closed;
+
+    /** At most twice as many {@link #startTool tool processes} at once as there are cores. */
+    public ChildProcesses() {
+        this(2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param maxTools how many {@link #startTool tool processes} may run at once */
+    public ChildProcesses(int maxTools) {
+        if (maxTools < 1) {
+            throw new IllegalArgumentException("maxTools must be at least 1, not " + maxTools);
+        }
+        this.tools = new Semaphore(maxTools);
+    }
 
     /**
      * Starts a process and registers it until it ends.
@@ -37,6 +52,27 @@ public final class ChildProcesses {
             throw new CommandException(
                     "Orchestrator is shutting down; " + builder.command().getFirst() + " was stopped as it started.");
         }
+        return process;
+    }
+
+    /**
+     * Starts a short-lived, CPU-bound tool process (git), waiting first until fewer than {@code
+     * maxTools} of them run, and registers it. A thousand projects each starting git would otherwise
+     * run a thousand processes at once: the kernel shares the cores among all of them, the JVM's few
+     * threads (the store's writer, the virtual threads' carriers) get a sliver each, and every
+     * latency grows to seconds while the total work stays the same. Waiting here costs nothing (a
+     * virtual thread waits unmounted) and is uninterruptible, like the tool run itself.
+     */
+    public Process startTool(ProcessBuilder builder) throws IOException {
+        tools.acquireUninterruptibly();
+        Process process;
+        try {
+            process = start(builder);
+        } catch (IOException | RuntimeException e) {
+            tools.release();
+            throw e;
+        }
+        process.onExit().thenRun(tools::release);
         return process;
     }
 

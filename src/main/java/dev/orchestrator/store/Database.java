@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -140,6 +141,21 @@ public final class Database implements AutoCloseable {
      */
     public <T> T write(Function<DSLContext, T> work) {
         return writer.write(work);
+    }
+
+    /**
+     * What the writer has done since the database was opened, for benchmarks and diagnostics.
+     *
+     * @param transactions commits made (each one disk sync)
+     * @param changes {@link #write} calls committed in them
+     * @param working time spent running the changes, inside transactions
+     * @param committing time spent in {@code COMMIT}: the sync, and a WAL checkpoint when one is due
+     */
+    public record WriteStats(long transactions, long changes, Duration working, Duration committing) {}
+
+    /** See {@link WriteStats}. */
+    public WriteStats writeStats() {
+        return writer.stats();
     }
 
     /** A query on a JDBC connection. */

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -37,6 +39,12 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+
+    // Written by the writer thread only; read by anyone through stats().
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong workingNanos = new AtomicLong();
+    private final AtomicLong committingNanos = new AtomicLong();
 
     /** One change: its work, and the value it produced, handed to the caller only after the commit. */
     private static final class Job<T> {
@@ -116,8 +124,18 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** What the writer has done since it started. */
+    Database.WriteStats stats() {
+        return new Database.WriteStats(
+                transactions.get(),
+                changes.get(),
+                Duration.ofNanos(workingNanos.get()),
+                Duration.ofNanos(committingNanos.get()));
+    }
+
     private void commit(List<Job<?>> batch) {
         List<Job<?>> applied = new ArrayList<>(batch.size());
+        long started = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
             try {
@@ -133,7 +151,13 @@ final class GroupCommitWriter implements AutoCloseable {
                         job.result.completeExceptionally(explain(e));
                     }
                 }
+                long committing = System.nanoTime();
                 statement.execute("COMMIT");
+                long done = System.nanoTime();
+                workingNanos.addAndGet(committing - started);
+                committingNanos.addAndGet(done - committing);
+                transactions.incrementAndGet();
+                changes.addAndGet(applied.size());
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(statement);
                 throw e;

@@ -7,8 +7,8 @@ import static dev.orchestrator.store.generated.Tables.PHASES;
 import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
 import static dev.orchestrator.store.generated.Tables.PROJECTS;
 
-import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Role;
+import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.contract.Contract;
 import dev.orchestrator.pipeline.Approval;
@@ -34,9 +34,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import tools.jackson.core.type.TypeReference;
 
-/** The pipeline's state in SQLite: each change one transaction with its event. */
+/**
+ * The pipeline's state in SQLite: each change one transaction with its event.
+ *
+ * <p>Every change runs on the database's one writer thread, so the changes made for every agent
+ * call (session started, session ended) are single statements ({@code INSERT}/{@code UPDATE ...
+ * RETURNING}) rather than a record loaded and stored: what the writer spends on each is what
+ * limits how many transitions a second all projects together can make.
+ */
 public final class SqlitePipelineStore implements PipelineStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -553,54 +561,65 @@ public final class SqlitePipelineStore implements PipelineStore {
             Optional<Contract> contract) {
         return database.write(dsl -> {
             Instant now = now();
-            var row = dsl.newRecord(AGENT_SESSIONS);
-            row.setProjectId(project.value());
-            row.setPhase(phase.toString());
-            row.setWorkItemId(item.orElse(null));
-            row.setRole(role.wireName());
-            row.setRunner(runner);
-            row.setStatus("running");
-            row.setAttempt(attempt);
-            row.setCycle(cycle);
-            row.setContract(contract.map(Contract::id).orElse(null));
-            row.setStartedAt(now);
-            row.setLastActivityAt(now);
-            row.store();
+            long id = dsl.insertInto(AGENT_SESSIONS)
+                    .set(AGENT_SESSIONS.PROJECT_ID, project.value())
+                    .set(AGENT_SESSIONS.PHASE, phase.toString())
+                    .set(AGENT_SESSIONS.WORK_ITEM_ID, item.orElse(null))
+                    .set(AGENT_SESSIONS.ROLE, role.wireName())
+                    .set(AGENT_SESSIONS.RUNNER, runner)
+                    .set(AGENT_SESSIONS.STATUS, "running")
+                    .set(AGENT_SESSIONS.ATTEMPT, attempt)
+                    .set(AGENT_SESSIONS.CYCLE, cycle)
+                    .set(AGENT_SESSIONS.CONTRACT, contract.map(Contract::id).orElse(null))
+                    .set(AGENT_SESSIONS.STARTED_AT, now)
+                    .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now)
+                    .returningResult(AGENT_SESSIONS.ID)
+                    .fetchOne()
+                    .value1();
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("phase", phase.toString());
             payload.put("role", role.wireName());
-            payload.put("session", row.getId());
+            payload.put("session", id);
             item.ifPresent(i -> payload.put("item_id", i));
             payload.put("cycle", cycle);
             SqliteProjectRepository.appendEvent(dsl, project.value(), now, "agent_started", payload);
-            return row.getId();
+            return id;
         });
     }
 
     @Override
     public void sessionEnded(long session, SessionEnd end, Optional<PhaseName> candidateOf) {
+        Usage usage = end.usage();
+        Map<Field<?>, Object> changes = new LinkedHashMap<>();
+        changes.put(AGENT_SESSIONS.STATUS, end.status().wireName());
+        end.externalId().ifPresent(id -> changes.put(AGENT_SESSIONS.EXTERNAL_SESSION_ID, id));
+        changes.put(AGENT_SESSIONS.INPUT_TOKENS, AGENT_SESSIONS.INPUT_TOKENS.plus(usage.inputTokens()));
+        changes.put(AGENT_SESSIONS.OUTPUT_TOKENS, AGENT_SESSIONS.OUTPUT_TOKENS.plus(usage.outputTokens()));
+        changes.put(AGENT_SESSIONS.CACHE_READ_TOKENS, AGENT_SESSIONS.CACHE_READ_TOKENS.plus(usage.cacheReadTokens()));
+        changes.put(
+                AGENT_SESSIONS.CACHE_WRITE_TOKENS, AGENT_SESSIONS.CACHE_WRITE_TOKENS.plus(usage.cacheWriteTokens()));
+        changes.put(AGENT_SESSIONS.COST_MICROS, AGENT_SESSIONS.COST_MICROS.plus(usage.costMicros()));
+        end.output().ifPresent(output -> changes.put(AGENT_SESSIONS.OUTPUT, output));
+        end.errorClass().ifPresent(c -> changes.put(AGENT_SESSIONS.ERROR_CLASS, c.wireName()));
+        end.error().ifPresent(error -> changes.put(AGENT_SESSIONS.ERROR_SUMMARY, error));
+        end.snapshot().ifPresent(snapshot -> changes.put(AGENT_SESSIONS.SNAPSHOT, snapshot));
+        end.lastActivity().ifPresent(activity -> changes.put(AGENT_SESSIONS.LAST_ACTIVITY, activity));
         database.write(dsl -> {
             Instant now = now();
-            var row = dsl.selectFrom(AGENT_SESSIONS)
+            Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
+            all.put(AGENT_SESSIONS.ENDED_AT, now);
+            all.put(AGENT_SESSIONS.LAST_ACTIVITY_AT, now);
+            var row = dsl.update(AGENT_SESSIONS)
+                    .set(all)
                     .where(AGENT_SESSIONS.ID.eq(session))
+                    .returningResult(
+                            AGENT_SESSIONS.PROJECT_ID,
+                            AGENT_SESSIONS.PHASE,
+                            AGENT_SESSIONS.ROLE,
+                            AGENT_SESSIONS.CONTRACT)
                     .fetchOptional()
                     .orElseThrow(() -> new StoreException("there is no agent session " + session + "."));
-            row.setStatus(end.status().wireName());
-            end.externalId().ifPresent(row::setExternalSessionId);
-            row.setInputTokens(row.getInputTokens() + end.usage().inputTokens());
-            row.setOutputTokens(row.getOutputTokens() + end.usage().outputTokens());
-            row.setCacheReadTokens(row.getCacheReadTokens() + end.usage().cacheReadTokens());
-            row.setCacheWriteTokens(row.getCacheWriteTokens() + end.usage().cacheWriteTokens());
-            row.setCostMicros(row.getCostMicros() + end.usage().costMicros());
-            end.output().ifPresent(row::setOutput);
-            end.errorClass().map(ErrorClass::wireName).ifPresent(row::setErrorClass);
-            end.error().ifPresent(row::setErrorSummary);
-            end.snapshot().ifPresent(row::setSnapshot);
-            end.lastActivity().ifPresent(row::setLastActivity);
-            row.setEndedAt(now);
-            row.setLastActivityAt(now);
-            row.store();
-            ProjectId project = new ProjectId(row.getProjectId());
+            ProjectId project = new ProjectId(row.value1());
             if (candidateOf.isPresent()
                     && end.status() == SessionEnd.Status.COMPLETED
                     && end.output().isPresent()) {
@@ -608,20 +627,20 @@ public final class SqlitePipelineStore implements PipelineStore {
                         dsl,
                         project,
                         candidateOf.get(),
-                        row.getContract(),
+                        row.value4(),
                         end.output().get(),
                         "agent",
                         now);
             }
             Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("phase", row.getPhase());
-            payload.put("role", row.getRole());
+            payload.put("phase", row.value2());
+            payload.put("role", row.value3());
             payload.put("session", session);
             payload.put("status", end.status().wireName());
             end.errorClass().ifPresent(c -> payload.put("error_class", c.wireName()));
             end.error().ifPresent(e -> payload.put("error", e));
-            payload.put("cost_micros", end.usage().costMicros());
-            SqliteProjectRepository.appendEvent(dsl, row.getProjectId(), now, "agent_ended", payload);
+            payload.put("cost_micros", usage.costMicros());
+            SqliteProjectRepository.appendEvent(dsl, row.value1(), now, "agent_ended", payload);
             return null;
         });
     }

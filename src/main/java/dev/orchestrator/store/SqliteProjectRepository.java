@@ -25,6 +25,8 @@ import dev.orchestrator.project.ProjectSummary;
 import dev.orchestrator.project.StatusCounts;
 import dev.orchestrator.store.generated.tables.records.ProjectsRecord;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -219,14 +221,29 @@ public final class SqliteProjectRepository implements ProjectRepository {
                 .fetch(SqliteProjectRepository::toProject));
     }
 
+    /**
+     * Appends an event. Plain JDBC: every transition runs this on the one writer thread, and
+     * rendering the statement through jOOQ each time cost more than executing it.
+     */
     static void appendEvent(DSLContext dsl, Long projectId, Instant at, String type, Map<String, ?> fields) {
-        dsl.insertInto(EVENTS)
-                .set(EVENTS.PROJECT_ID, projectId)
-                .set(EVENTS.OCCURRED_AT, at)
-                .set(EVENTS.TYPE, type)
-                .set(EVENTS.PAYLOAD, StoreJson.payload(new LinkedHashMap<>(fields)))
-                .execute();
+        String payload = StoreJson.payload(new LinkedHashMap<>(fields));
+        dsl.connection(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+                if (projectId == null) {
+                    insert.setNull(1, Types.BIGINT);
+                } else {
+                    insert.setLong(1, projectId);
+                }
+                insert.setLong(2, at.toEpochMilli());
+                insert.setString(3, type);
+                insert.setString(4, payload);
+                insert.executeUpdate();
+            }
+        });
     }
+
+    private static final String INSERT_EVENT =
+            "INSERT INTO events (project_id, occurred_at, type, payload) VALUES (?, ?, ?, ?)";
 
     static Project toProject(ProjectsRecord row) {
         return new Project(

@@ -13,9 +13,9 @@ import dev.orchestrator.work.WorkTracker;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +23,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 
-/** Work items in SQLite: each change one transaction with its event. */
+/**
+ * Work items in SQLite: each change one transaction with its event. Claiming and completing an
+ * item, done for every item, are single {@code UPDATE ... RETURNING} statements on the writer
+ * thread (see {@link SqlitePipelineStore}).
+ */
 public final class SqliteWorkTracker implements WorkTracker {
     private static final Comparator<WorkItem> ORDER = Comparator.comparingInt(WorkItem::priority)
             .thenComparing(
@@ -45,8 +49,12 @@ public final class SqliteWorkTracker implements WorkTracker {
     public List<WorkItem> create(ProjectId project, List<NewWorkItem> items) {
         database.write(dsl -> {
             Instant now = now();
-            List<WorkItem> existing = items(dsl, project);
-            boolean started = existing.stream().anyMatch(i -> i.status() != WorkItemStatus.TODO);
+            boolean started = dsl.fetchExists(
+                    WORK_ITEMS,
+                    WORK_ITEMS
+                            .PROJECT_ID
+                            .eq(project.value())
+                            .and(WORK_ITEMS.STATUS.ne(WorkItemStatus.TODO.wireName())));
             if (started) {
                 throw new StoreException("project " + project + " already has work items in progress; "
                         + "a new plan cannot replace them.");
@@ -54,29 +62,53 @@ public final class SqliteWorkTracker implements WorkTracker {
             dsl.deleteFrom(WORK_ITEMS)
                     .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
                     .execute();
-            Map<String, Long> ids = new HashMap<>();
-            for (NewWorkItem item : items) {
-                WorkItemsRecord row = dsl.newRecord(WORK_ITEMS);
-                row.setProjectId(project.value());
-                row.setItemKey(item.key());
-                row.setTitle(item.title());
-                row.setDescription(item.description());
-                row.setAcceptance(StoreJson.MAPPER.writeValueAsString(item.acceptance()));
-                row.setDependsOn(StoreJson.MAPPER.writeValueAsString(item.dependsOn()));
-                row.setPriority(item.priority());
-                row.setStatus(WorkItemStatus.TODO.wireName());
-                row.setCreatedAt(now);
-                row.setUpdatedAt(now);
-                row.store();
-                ids.put(item.key(), row.getId());
+            // Multi-row statements, since they run on the one writer thread: a plan's rows at once.
+            for (List<NewWorkItem> rows : chunks(items)) {
+                var insert = dsl.insertInto(
+                        WORK_ITEMS,
+                        WORK_ITEMS.PROJECT_ID,
+                        WORK_ITEMS.ITEM_KEY,
+                        WORK_ITEMS.TITLE,
+                        WORK_ITEMS.DESCRIPTION,
+                        WORK_ITEMS.ACCEPTANCE,
+                        WORK_ITEMS.DEPENDS_ON,
+                        WORK_ITEMS.PRIORITY,
+                        WORK_ITEMS.STATUS,
+                        WORK_ITEMS.CREATED_AT,
+                        WORK_ITEMS.UPDATED_AT);
+                for (NewWorkItem item : rows) {
+                    insert = insert.values(
+                            project.value(),
+                            item.key(),
+                            item.title(),
+                            item.description(),
+                            StoreJson.MAPPER.writeValueAsString(item.acceptance()),
+                            StoreJson.MAPPER.writeValueAsString(item.dependsOn()),
+                            item.priority(),
+                            WorkItemStatus.TODO.wireName(),
+                            now,
+                            now);
+                }
+                insert.execute();
             }
+            // The project's items are exactly the plan's now (jOOQ returns one generated key per statement).
+            Map<String, Long> ids = dsl.select(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID)
+                    .from(WORK_ITEMS)
+                    .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
+                    .fetchMap(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID);
+            List<long[]> dependencies = new ArrayList<>();
             for (NewWorkItem item : items) {
                 for (String dependency : item.dependsOn()) {
-                    dsl.insertInto(WORK_ITEM_DEPENDENCIES)
-                            .set(WORK_ITEM_DEPENDENCIES.ITEM_ID, ids.get(item.key()))
-                            .set(WORK_ITEM_DEPENDENCIES.DEPENDS_ON_ID, ids.get(dependency))
-                            .execute();
+                    dependencies.add(new long[] {ids.get(item.key()), ids.get(dependency)});
                 }
+            }
+            for (List<long[]> rows : chunks(dependencies)) {
+                var insert = dsl.insertInto(
+                        WORK_ITEM_DEPENDENCIES, WORK_ITEM_DEPENDENCIES.ITEM_ID, WORK_ITEM_DEPENDENCIES.DEPENDS_ON_ID);
+                for (long[] row : rows) {
+                    insert = insert.values(row[0], row[1]);
+                }
+                insert.execute();
             }
             SqliteProjectRepository.appendEvent(
                     dsl,
@@ -91,6 +123,17 @@ public final class SqliteWorkTracker implements WorkTracker {
             return null;
         });
         return items(project);
+    }
+
+    /** Rows per multi-row INSERT: ten bound values each stay far below SQLite's limit of 32,766. */
+    static final int ROWS_PER_INSERT = 500;
+
+    private static <T> List<List<T>> chunks(List<T> rows) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT)));
+        }
+        return chunks;
     }
 
     @Override
@@ -133,43 +176,48 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public WorkItem claim(long itemId, String startCommit) {
-        database.write(dsl -> {
+        return database.write(dsl -> {
             Instant now = now();
-            WorkItemsRecord row = row(dsl, itemId);
-            row.setStatus(WorkItemStatus.IN_PROGRESS.wireName());
-            row.setAttempts(row.getAttempts() + 1);
-            row.setReviewCycles(0);
-            row.setStartCommit(startCommit);
-            row.setUpdatedAt(now);
-            row.store();
+            WorkItemsRecord row = dsl.update(WORK_ITEMS)
+                    .set(WORK_ITEMS.STATUS, WorkItemStatus.IN_PROGRESS.wireName())
+                    .set(WORK_ITEMS.ATTEMPTS, WORK_ITEMS.ATTEMPTS.plus(1))
+                    .set(WORK_ITEMS.REVIEW_CYCLES, 0)
+                    .set(WORK_ITEMS.START_COMMIT, startCommit)
+                    .set(WORK_ITEMS.UPDATED_AT, now)
+                    .where(WORK_ITEMS.ID.eq(itemId))
+                    .returning()
+                    .fetchOptional()
+                    .orElseThrow(() -> missing(itemId));
             SqliteProjectRepository.appendEvent(
                     dsl,
                     row.getProjectId(),
                     now,
                     "item_claimed",
                     Map.of("item", row.getItemKey(), "attempt", row.getAttempts(), "start_commit", startCommit));
-            return null;
+            return toItem(row);
         });
-        return find(itemId).orElseThrow();
     }
 
     @Override
     public void complete(long itemId, String commit, int reviewCycles) {
         database.write(dsl -> {
             Instant now = now();
-            WorkItemsRecord row = row(dsl, itemId);
-            row.setStatus(WorkItemStatus.DONE.wireName());
-            row.setCommitSha(commit);
-            row.setReviewCycles(reviewCycles);
-            row.setCompletedAt(now);
-            row.setUpdatedAt(now);
-            row.store();
+            var row = dsl.update(WORK_ITEMS)
+                    .set(WORK_ITEMS.STATUS, WorkItemStatus.DONE.wireName())
+                    .set(WORK_ITEMS.COMMIT_SHA, commit)
+                    .set(WORK_ITEMS.REVIEW_CYCLES, reviewCycles)
+                    .set(WORK_ITEMS.COMPLETED_AT, now)
+                    .set(WORK_ITEMS.UPDATED_AT, now)
+                    .where(WORK_ITEMS.ID.eq(itemId))
+                    .returningResult(WORK_ITEMS.PROJECT_ID, WORK_ITEMS.ITEM_KEY)
+                    .fetchOptional()
+                    .orElseThrow(() -> missing(itemId));
             SqliteProjectRepository.appendEvent(
                     dsl,
-                    row.getProjectId(),
+                    row.value1(),
                     now,
                     "item_done",
-                    Map.of("item", row.getItemKey(), "commit", commit, "review_cycles", reviewCycles));
+                    Map.of("item", row.value2(), "commit", commit, "review_cycles", reviewCycles));
             return null;
         });
     }
@@ -239,7 +287,11 @@ public final class SqliteWorkTracker implements WorkTracker {
         return dsl.selectFrom(WORK_ITEMS)
                 .where(WORK_ITEMS.ID.eq(itemId))
                 .fetchOptional()
-                .orElseThrow(() -> new StoreException("there is no work item " + itemId + "."));
+                .orElseThrow(() -> missing(itemId));
+    }
+
+    private static StoreException missing(long itemId) {
+        return new StoreException("there is no work item " + itemId + ".");
     }
 
     private static WorkItem toItem(WorkItemsRecord row) {

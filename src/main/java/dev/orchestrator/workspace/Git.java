@@ -43,7 +43,13 @@ public final class Git {
     static final String EXCLUDED = "/.orchestrator/";
 
     private static final int TIMEOUT_MINUTES = 5;
-    private static final Duration READ_AFTER_EXIT = Duration.ofSeconds(10);
+    /**
+     * How long the output of a git that has exited may take to be read to its end. Git leaves no
+     * process behind holding it open (no hooks, no detached gc), so this only covers readers that
+     * wait for a CPU on an overloaded machine: generous, and a miss fails the command.
+     */
+    private static final Duration READ_AFTER_EXIT = Duration.ofSeconds(60);
+
     private static final File NO_INPUT = new File("/dev/null");
     private static final List<String> SETTINGS = List.of(
             "-c", "user.name=" + NAME,
@@ -132,13 +138,19 @@ public final class Git {
 
     /** The sha of the commit HEAD points at. */
     public String head() {
-        if (!hasCommit()) {
+        // One process, not a check and then a read: the pipeline asks for HEAD several times per step.
+        List<String> arguments = List.of("rev-parse", "--verify", "-q", "HEAD^{commit}");
+        Output output = execute(arguments);
+        if (output.status() == 1 && output.stderr().isBlank()) {
             throw new GitException(
                     "the repository in " + folder + " has no commit yet; it needs ensureRepository() first.",
                     List.of("rev-parse", "HEAD"),
                     "");
         }
-        return check("rev-parse", "--verify", "HEAD^{commit}").strip();
+        if (output.status() != 0) {
+            throw failure(arguments, output);
+        }
+        return output.stdout().strip();
     }
 
     /** Whether anything differs from HEAD: tracked files changed or staged, or untracked files that are not ignored. */
@@ -195,7 +207,8 @@ public final class Git {
         check("add", "-A");
         String tree = check("write-tree").strip();
         check("reset", "-q");
-        return check("commit-tree", tree, "-p", head(), "-m", message).strip();
+        // -p HEAD rather than head(): git resolves it, which saves a process per snapshot.
+        return check("commit-tree", tree, "-p", "HEAD", "-m", message).strip();
     }
 
     /**
@@ -368,6 +381,15 @@ public final class Git {
                     arguments,
                     stderr.text());
         }
+        if (!stdout.finished() || !stderr.finished()) {
+            // Never take a partial answer (an empty sha) for git's answer.
+            throw new GitException(
+                    "git " + String.join(" ", arguments) + " in " + folder + " exited (" + process.exitValue()
+                            + "), but its output could not be read to the end within " + READ_AFTER_EXIT.toSeconds()
+                            + " s; the machine is probably overloaded. /resume the project when it is less busy.",
+                    arguments,
+                    stderr.text());
+        }
         return new Output(process.exitValue(), stdout.text(), stderr.text());
     }
 
@@ -410,6 +432,9 @@ public final class Git {
     private static final class Capture {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final Thread reader;
+        // Set on the first wait; used by the thread that ran the command only.
+        private boolean waited;
+        private long deadline;
 
         private Capture(InputStream stream) {
             reader = Thread.ofVirtual().start(() -> {
@@ -425,10 +450,25 @@ public final class Git {
             return new Capture(stream);
         }
 
-        /** Everything read, once the stream has ended (or after a bounded wait). */
+        /** Everything read, once the stream has ended (or what was read by the end of the bounded wait). */
         String text() {
+            await();
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Whether the stream was read to its end (within the bounded wait). */
+        boolean finished() {
+            await();
+            return !reader.isAlive();
+        }
+
+        /** Waits for the reader, at most {@link #READ_AFTER_EXIT} from the first call on. */
+        private void await() {
+            if (!waited) {
+                waited = true;
+                deadline = System.nanoTime() + READ_AFTER_EXIT.toNanos();
+            }
             boolean interrupted = false;
-            long deadline = System.nanoTime() + READ_AFTER_EXIT.toNanos();
             while (reader.isAlive() && System.nanoTime() - deadline < 0) {
                 try {
                     reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -439,7 +479,6 @@ public final class Git {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -23,9 +23,18 @@ class RedactorTest {
     }
 
     @Test
+    void redact_findsSecretNamesInAnyCase() {
+        assertThat(Redactor.redact("MyPassWord=abcd1234")).isEqualTo("MyPassWord=[REDACTED]");
+        assertThat(Redactor.redact("x-Api-Key: abcd1234")).isEqualTo("x-Api-Key: [REDACTED]");
+        assertThat(Redactor.redact("AUTHORIZATION=basic dXNlcjpwYXNz")).isEqualTo("AUTHORIZATION=basic [REDACTED]");
+    }
+
+    @Test
     void redact_leavesOrdinaryTextAlone() {
         String text = "Build a CLI that tracks tokens of appreciation; skip the key-value store";
         assertThat(Redactor.redact(text)).isEqualTo(text);
+        String sha = "0123456789abcdef0123456789abcdef01234567";
+        assertThat(Redactor.redact("start_commit=" + sha)).isEqualTo("start_commit=" + sha);
         assertThat(Redactor.redact(null)).isNull();
     }
 

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,37 @@ class ChildProcessesTest {
         pids.add(shell.pid());
         pids.add(Long.parseLong(firstLine(shell).strip()));
         return shell;
+    }
+
+    @Test
+    void startTool_waitsUntilFewerThanTheLimitRun() throws Exception {
+        ChildProcesses limited = new ChildProcesses(1);
+        Process first = limited.startTool(new ProcessBuilder(sh("sleep 30")));
+        pids.add(first.pid());
+        CompletableFuture<Process> second = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                second.complete(limited.startTool(new ProcessBuilder(sh("true"))));
+            } catch (IOException | RuntimeException e) {
+                second.completeExceptionally(e);
+            }
+        });
+
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !second.isDone());
+        first.destroyForcibly();
+
+        assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS).waitFor()).isZero();
+        limited.killAll(Duration.ZERO);
+    }
+
+    @Test
+    void startTool_givesThePlaceBackWhenTheProcessCannotStart() throws Exception {
+        ChildProcesses limited = new ChildProcesses(1);
+
+        assertThatThrownBy(() -> limited.startTool(new ProcessBuilder("/nonexistent/tool")))
+                .isInstanceOf(IOException.class);
+
+        assertThat(limited.startTool(new ProcessBuilder(sh("true"))).waitFor()).isZero();
     }
 
     @Test
