@@ -28,6 +28,9 @@ public final class Decisions {
         record PhaseApproval(ProjectId project, Approval approval, Contract contract, String document)
                 implements Pending {}
 
+        /** Approve the work of a phase that produces no document (initialize, implement, test, deploy). */
+        record PhaseReview(ProjectId project, Approval approval) implements Pending {}
+
         /** Decide about a work item that did not converge. */
         record ItemDecision(ProjectId project, Approval approval, WorkItem item) implements Pending {}
 
@@ -46,9 +49,12 @@ public final class Decisions {
                 continue;
             }
             Optional<String> candidate = services.store().candidate(project, approval.phase());
-            if (candidate.isPresent()) {
+            if (candidate.isPresent() && PipelineRun.isPlanning(approval.phase())) {
                 return Optional.of(
                         new Pending.PhaseApproval(project, approval, contractOf(approval.phase()), candidate.get()));
+            }
+            if (!PipelineRun.isPlanning(approval.phase())) {
+                return Optional.of(new Pending.PhaseReview(project, approval));
             }
         }
         for (PhaseName phase : List.of(PhaseName.IDEATION, PhaseName.ARCHITECTURE)) {
@@ -70,6 +76,15 @@ public final class Decisions {
         services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
     }
 
+    public void approve(Pending.PhaseReview pending) {
+        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.empty());
+    }
+
+    /** The phase runs again, with the feedback in its prompts. */
+    public void reject(Pending.PhaseReview pending, String feedback) {
+        services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
+    }
+
     /**
      * Replaces the output with the person's edit and approves it.
      *
@@ -81,9 +96,10 @@ public final class Decisions {
             return invalid.problems();
         }
         String json = AgentCalls.JSON.writeValueAsString(((Validation.Valid) validation).document());
+        // Decided first: a decision already made refuses the edit before the output changes.
+        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.of("edited by the person"));
         services.store()
                 .storeCandidate(pending.project(), pending.approval().phase(), pending.contract(), json, "edit");
-        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.of("edited by the person"));
         return List.of();
     }
 

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * prints; otherwise asks a deployer agent for a {@code deploy.v1} answer.
  */
 final class DeployRunner {
-    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
+    /** A URL, without the punctuation of a sentence it ends ("see https://x.test/app)."). */
+    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]*[^\\s\"'<>.,;:!?)\\]}]");
 
     private final PipelineServices services;
     private final Project project;
@@ -32,17 +33,12 @@ final class DeployRunner {
     private final AgentCalls calls;
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
 
-    DeployRunner(
-            PipelineServices services,
-            Project project,
-            Git git,
-            AgentCalls calls,
-            BiFunction<PhaseName, Role, Map<String, Object>> baseContext) {
-        this.services = services;
-        this.project = project;
-        this.git = git;
-        this.calls = calls;
-        this.baseContext = baseContext;
+    DeployRunner(RunScope scope) {
+        this.services = scope.services();
+        this.project = scope.project();
+        this.git = scope.git();
+        this.calls = scope.calls();
+        this.baseContext = scope.context();
     }
 
     Map<String, Object> run(int attempt) throws InterruptedException {

@@ -11,6 +11,7 @@ import dev.orchestrator.project.Project;
 import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
+import dev.orchestrator.workspace.GitException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The implement phase: work items in dependency order, each through developer, reviewer and at
@@ -36,19 +38,13 @@ final class ItemRunner {
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
     private final int maxCycles;
 
-    ItemRunner(
-            PipelineServices services,
-            Project project,
-            Git git,
-            AgentCalls calls,
-            StopSignal stop,
-            BiFunction<PhaseName, Role, Map<String, Object>> baseContext) {
-        this.services = services;
-        this.project = project;
-        this.git = git;
-        this.calls = calls;
-        this.stop = stop;
-        this.baseContext = baseContext;
+    ItemRunner(RunScope scope) {
+        this.services = scope.services();
+        this.project = scope.project();
+        this.git = scope.git();
+        this.calls = scope.calls();
+        this.stop = scope.stop();
+        this.baseContext = scope.context();
         this.maxCycles = services.config().phase(PhaseName.IMPLEMENT).maxReviewCycles();
     }
 
@@ -124,12 +120,27 @@ final class ItemRunner {
         }
     }
 
-    /** Commits the item's last work as it is, without a passing review, because the person said so. */
+    /**
+     * Commits the item's last work as it is, without a passing review, because the person said so.
+     * Work that no longer applies (a later item changed the same lines) goes back to the person.
+     */
     private void accept(WorkItem item) {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         Optional<String> snapshot =
                 steps.isEmpty() ? Optional.empty() : steps.getLast().snapshot();
-        snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
+        try {
+            snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
+        } catch (GitException e) {
+            String why = "accepting it as it is failed: " + e.getMessage();
+            ArrayNode findings = item.findings()
+                    .map(json -> (ArrayNode) AgentCalls.JSON.readTree(json))
+                    .orElseGet(AgentCalls.JSON::createArrayNode);
+            findings.addObject().put("severity", "blocker").put("path", "").put("message", why);
+            services.work()
+                    .needsAttention(item.id(), AgentCalls.JSON.writeValueAsString(findings), why, item.reviewCycles());
+            progress(item.key() + " cannot be accepted as it is (" + e.getMessage() + "); it needs a new decision");
+            return;
+        }
         String commit = git.commitAll(item.key() + ": " + item.title() + " (accepted without a passing review)", true);
         services.work().complete(item.id(), commit, item.reviewCycles());
         progress(item.key() + " accepted as it is (commit " + PipelineRun.shortSha(commit) + ")");
@@ -180,8 +191,8 @@ final class ItemRunner {
         if (review.status() == Review.Status.PASS) {
             String commit = git.commitAll(item.key() + ": " + item.title(), true);
             services.work().complete(item.id(), commit, cycle);
-            progress(item.key() + " review: pass" + (cycle > 0 ? " after " + cycle + " fix cycles" : "")
-                    + ", committed " + PipelineRun.shortSha(commit));
+            progress(item.key() + " review: pass" + (cycle > 0 ? " after " + cycles(cycle) : "") + ", committed "
+                    + PipelineRun.shortSha(commit));
             return;
         }
         String findings = AgentCalls.JSON.writeValueAsString(findings(review.findings()));
@@ -189,10 +200,10 @@ final class ItemRunner {
                 .needsAttention(
                         item.id(),
                         findings,
-                        "review still fails after " + cycle + " fix cycles (" + describe(review.findings()) + ")",
+                        "review still fails after " + cycles(cycle) + " (" + describe(review.findings()) + ")",
                         cycle);
         git.resetTo(start);
-        progress(item.key() + " needs attention: review still fails after " + cycle + " fix cycles ("
+        progress(item.key() + " needs attention: review still fails after " + cycles(cycle) + " ("
                 + describe(review.findings()) + "); items that depend on it wait");
     }
 
@@ -299,5 +310,9 @@ final class ItemRunner {
 
     private void progress(String text) {
         services.listener().progress(project.id(), "[implement] " + text);
+    }
+
+    static String cycles(int n) {
+        return n + (n == 1 ? " fix cycle" : " fix cycles");
     }
 }

@@ -114,6 +114,19 @@ final class PipelineRun {
         }
     }
 
+    static boolean isPlanning(PhaseName phase) {
+        return phase == PhaseName.IDEATION || phase == PhaseName.ARCHITECTURE || phase == PhaseName.TASK_BREAKDOWN;
+    }
+
+    /** The person's decision about this attempt of a phase, if one was asked for since it started. */
+    private Optional<Approval> decisionOfThisAttempt(PhaseName phase, PhaseState state) {
+        return services.store()
+                .latestApproval(project.id(), phase)
+                .filter(a -> a.kind() == Approval.Kind.PHASE)
+                .filter(a -> state.startedAt().isPresent()
+                        && !a.requestedAt().isBefore(state.startedAt().get()));
+    }
+
     /** What the phase still waits for from the person, if anything. */
     private Optional<String> waitingFor(PhaseName phase) {
         Optional<Approval> pending = services.store().pendingApprovals(project.id()).stream()
@@ -152,6 +165,18 @@ final class PipelineRun {
             return RunOutcome.STOPPED;
         }
         boolean resumed = state.status() == PhaseStatus.RUNNING || state.status() == PhaseStatus.WAITING;
+        boolean reviewed = !isPlanning(phase)
+                && services.config().autonomy() == Autonomy.CHECKPOINT
+                && services.config().phase(phase).checkpoint();
+        Optional<Approval> decision = reviewed && resumed ? decisionOfThisAttempt(phase, state) : Optional.empty();
+        if (decision.filter(a -> a.status() == Approval.Status.APPROVED).isPresent()) {
+            services.store().phaseCompleted(project.id(), phase, Map.of("approved", true));
+            progress(phase, "completed (approved)");
+            return null;
+        }
+        if (decision.filter(a -> a.status() == Approval.Status.REJECTED).isPresent()) {
+            resumed = false; // a fresh attempt, with the person's feedback in its prompts
+        }
         String head = git.ensureRepository();
         String start = resumed ? state.startCommit().orElse(head) : head;
         services.store().phaseStarted(project.id(), phase, start, resumed);
@@ -164,9 +189,9 @@ final class PipelineRun {
                     planning(phase, Role.ARCHITECT, "architecture/architecture", Contract.ARCHITECTURE);
                 case TASK_BREAKDOWN -> planning(phase, Role.PLANNER, "task_breakdown/work-plan", Contract.WORK_PLAN);
                 case INITIALIZE -> initialize(attempt, resumed);
-                case IMPLEMENT -> new ItemRunner(services, project, git, calls, stop, this::context).run();
-                case TEST -> new TestRunner(services, project, git, calls, stop, this::context).run(attempt, resumed);
-                case DEPLOY -> new DeployRunner(services, project, git, calls, this::context).run(attempt);
+                case IMPLEMENT -> new ItemRunner(scope()).run();
+                case TEST -> new TestRunner(scope()).run(attempt, resumed);
+                case DEPLOY -> new DeployRunner(scope()).run(attempt);
             };
             if (details == null) {
                 Optional<String> waitingFor = waitingFor(phase);
@@ -174,6 +199,16 @@ final class PipelineRun {
             }
             if (services.failAt().filter(phase::equals).isPresent()) {
                 throw new PhaseFailure("failure injected after the phase's work (--fail-at-phase " + phase + ")");
+            }
+            if (reviewed) {
+                services.store()
+                        .requestApproval(
+                                project.id(),
+                                phase,
+                                Approval.Kind.PHASE,
+                                Optional.empty(),
+                                phase + " is done" + summary(details) + ".");
+                return waiting(phase, waitingFor(phase).orElse("approval of " + phase));
             }
             services.store().phaseCompleted(project.id(), phase, details);
             progress(phase, "completed" + summary(details));
@@ -186,6 +221,10 @@ final class PipelineRun {
             interrupted(phase, "interrupted");
             throw e;
         }
+    }
+
+    private RunScope scope() {
+        return new RunScope(services, project, git, calls, stop, this::context);
     }
 
     private RunOutcome fail(PhaseName phase, String start, String why) {
@@ -224,9 +263,6 @@ final class PipelineRun {
         Optional<Approval> approval = services.store().latestApproval(project.id(), phase);
         if (candidate.isEmpty()) {
             Map<String, Object> context = context(phase, role);
-            approval.filter(a -> a.status() == Approval.Status.REJECTED)
-                    .flatMap(Approval::feedback)
-                    .ifPresent(feedback -> context.put("feedback", feedback));
             progress(phase, role.wireName() + " at work");
             var answer = calls.call(new AgentCalls.Call(
                     role, phase, template, contract, context, Optional.empty(), Optional.empty(), 0, 0, true, false));
@@ -354,6 +390,11 @@ final class PipelineRun {
         context.put("project", Map.of("name", project.name(), "idea", project.idea()));
         context.put("phase", phase.toString());
         context.put("role", role.wireName());
+        services.store()
+                .latestApproval(project.id(), phase)
+                .filter(a -> a.status() == Approval.Status.REJECTED)
+                .flatMap(Approval::feedback)
+                .ifPresent(feedback -> context.put("feedback", feedback));
         List<Answer> answers = answers();
         context.put(
                 "answers",
@@ -457,8 +498,12 @@ final class PipelineRun {
     }
 
     private static String summary(Map<String, Object> details) {
-        Object items = details.get("items");
-        return items == null ? "" : " (" + items + " work items)";
+        List<String> parts = new ArrayList<>();
+        Optional.ofNullable(details.get("items")).ifPresent(items -> parts.add(items + " work items"));
+        Optional.ofNullable(details.get("status")).ifPresent(status -> parts.add(String.valueOf(status)));
+        Optional.ofNullable(details.get("url")).ifPresent(url -> parts.add(String.valueOf(url)));
+        Optional.ofNullable(details.get("command")).ifPresent(command -> parts.add("tests: " + command));
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 
     static String shortSha(String sha) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,12 @@ import org.slf4j.MDC;
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    /**
+     * The instances alive in this process. An owner with this process's pid is one of them, or an
+     * earlier process that had the same pid and is gone.
+     */
+    private static final Set<String> LIVE_HERE = ConcurrentHashMap.newKeySet();
 
     private final PipelineServices services;
     private final String instance;
@@ -55,6 +62,7 @@ public final class Supervisor implements AutoCloseable {
         this.services = services;
         this.instance = host() + ":" + ProcessHandle.current().pid() + ":"
                 + UUID.randomUUID().toString().substring(0, 8);
+        LIVE_HERE.add(instance);
         int beat = services.config().recovery().heartbeatSeconds();
         this.stale = Duration.ofSeconds(beat * 3L);
         this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -237,7 +245,7 @@ public final class Supervisor implements AutoCloseable {
         try {
             long pid = Long.parseLong(parts[1]);
             if (pid == ProcessHandle.current().pid()) {
-                return false;
+                return LIVE_HERE.contains(owner);
             }
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (NumberFormatException e) {
@@ -266,6 +274,7 @@ public final class Supervisor implements AutoCloseable {
 
     @Override
     public void close() {
+        LIVE_HERE.remove(instance);
         timer.shutdownNow();
     }
 }

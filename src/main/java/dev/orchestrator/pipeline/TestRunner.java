@@ -35,19 +35,13 @@ final class TestRunner {
     private final StopSignal stop;
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
 
-    TestRunner(
-            PipelineServices services,
-            Project project,
-            Git git,
-            AgentCalls calls,
-            StopSignal stop,
-            BiFunction<PhaseName, Role, Map<String, Object>> baseContext) {
-        this.services = services;
-        this.project = project;
-        this.git = git;
-        this.calls = calls;
-        this.stop = stop;
-        this.baseContext = baseContext;
+    TestRunner(RunScope scope) {
+        this.services = scope.services();
+        this.project = scope.project();
+        this.git = scope.git();
+        this.calls = scope.calls();
+        this.stop = scope.stop();
+        this.baseContext = scope.context();
     }
 
     Map<String, Object> run(int attempt, boolean resumed) throws InterruptedException {
@@ -86,7 +80,7 @@ final class TestRunner {
                                     "log", result.logFile().toString(),
                                     "millis", result.duration().toMillis()));
             if (result.exitCode() == 0 && !result.timedOut()) {
-                progress("tests pass" + (cycle > 0 ? " after " + cycle + " fix cycles" : ""));
+                progress("tests pass" + (cycle > 0 ? " after " + ItemRunner.cycles(cycle) : ""));
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("command", command.get());
                 details.put("fix_cycles", cycle);

@@ -35,6 +35,7 @@ final class ApproveCommand implements Command {
         }
         switch (pending.get()) {
             case Pending.PhaseApproval approval -> Prompter.settle(approval, Optional.of("y"), session);
+            case Pending.PhaseReview review -> Prompter.settle(review, Optional.of("y"), session);
             default -> {
                 session.println(Prompter.question(pending.get()));
                 Prompter.settle(pending.get(), Optional.empty(), session);

@@ -33,6 +33,8 @@ final class Prompter {
             case Pending.PhaseApproval p ->
                 "Project " + p.project() + ": " + p.approval().phase() + " is ready. "
                         + p.approval().summary();
+            case Pending.PhaseReview r ->
+                "Project " + r.project() + ": " + r.approval().summary();
             case Pending.ItemDecision d ->
                 "Project " + d.project() + ": " + d.approval().summary();
             case Pending.Questions q ->
@@ -50,6 +52,7 @@ final class Prompter {
         return switch (pending) {
             case Pending.PhaseApproval p ->
                 List.of("", "y", "yes", "n", "no", "v", "view", "e", "edit").contains(text);
+            case Pending.PhaseReview r -> List.of("", "y", "yes", "n", "no").contains(text);
             case Pending.ItemDecision d ->
                 List.of("r", "retry", "s", "skip", "a", "accept").contains(text);
             case Pending.Questions q -> text.isEmpty();
@@ -60,6 +63,7 @@ final class Prompter {
     static String hint(Pending pending) {
         return switch (pending) {
             case Pending.PhaseApproval p -> "Approve? [Y/n/view/edit]";
+            case Pending.PhaseReview r -> "Approve? [Y/n]";
             case Pending.ItemDecision d -> "[r]etry with guidance, [s]kip, or [a]ccept as is?";
             case Pending.Questions q -> "Press Enter to answer them one by one.";
         };
@@ -73,6 +77,7 @@ final class Prompter {
     static boolean settle(Pending pending, Optional<String> firstAnswer, Session session) {
         return switch (pending) {
             case Pending.PhaseApproval p -> approval(p, firstAnswer, session);
+            case Pending.PhaseReview r -> review(r, firstAnswer, session);
             case Pending.ItemDecision d -> item(d, firstAnswer, session);
             case Pending.Questions q -> questions(q, session);
         };
@@ -120,6 +125,38 @@ final class Prompter {
                 }
                 default ->
                     session.error("answer y (approve), n (reject with feedback), view or edit; Ctrl+C decides later.");
+            }
+        }
+    }
+
+    private static boolean review(Pending.PhaseReview pending, Optional<String> first, Session session) {
+        Optional<String> typed = first;
+        while (true) {
+            String answer = typed.isPresent() ? typed.get() : session.ask(hint(pending) + " ");
+            typed = Optional.empty();
+            if (answer == null) {
+                return later(pending.project(), session);
+            }
+            switch (answer.strip().toLowerCase(Locale.ROOT)) {
+                case "", "y", "yes" -> {
+                    session.engine().decisions().approve(pending);
+                    return resume(
+                            pending.project(), "Approved " + pending.approval().phase() + ".", session);
+                }
+                case "n", "no" -> {
+                    String feedback = session.ask("What should change? ");
+                    if (feedback == null || feedback.isBlank()) {
+                        return later(pending.project(), session);
+                    }
+                    session.engine().decisions().reject(pending, feedback.strip());
+                    return resume(
+                            pending.project(),
+                            "Rejected; " + pending.approval().phase() + " runs again with your feedback.",
+                            session);
+                }
+                default ->
+                    session.error("answer y (approve) or n (run it again with feedback); /view " + pending.project()
+                            + " " + pending.approval().phase() + " shows what it did.");
             }
         }
     }

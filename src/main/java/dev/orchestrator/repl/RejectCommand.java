@@ -34,6 +34,18 @@ final class RejectCommand implements Command {
         }
         Optional<Pending> pending =
                 session.engine().decisions().pending(project.get().id());
+        if (pending.isPresent() && pending.get() instanceof Pending.PhaseReview review) {
+            if (feedback.isBlank()) {
+                Prompter.settle(review, Optional.of("n"), session);
+            } else {
+                session.engine().decisions().reject(review, feedback.strip());
+                Prompter.resume(
+                        review.project(),
+                        "Rejected; " + review.approval().phase() + " runs again with your feedback.",
+                        session);
+            }
+            return Outcome.CONTINUE;
+        }
         if (pending.isEmpty() || !(pending.get() instanceof Pending.PhaseApproval approval)) {
             session.println("Project " + project.get().id() + " has no phase waiting for approval.");
             return Outcome.CONTINUE;

@@ -498,6 +498,10 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .where(CLARIFICATIONS.ID.eq(clarificationId))
                     .fetchOptional()
                     .orElseThrow(() -> new StoreException("there is no question " + clarificationId + "."));
+            if (row.getAnswer() != null) {
+                // answering again would clear the candidate the answers already produced
+                throw new StoreException("that question was already answered (" + row.getAnswer() + ").");
+            }
             row.setAnswer(answer);
             row.setAssumed(assumed ? 1 : 0);
             row.setAnsweredAt(now);

@@ -2,6 +2,7 @@ package dev.orchestrator.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.project.PhaseStatus;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectStatus;
@@ -53,6 +54,39 @@ class PipelineTest {
                     .isTrue();
             assertThat(t.service.repository().find(project.id()).orElseThrow().status())
                     .isEqualTo(ProjectStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void checkpointOnAWorkPhase_asksToApproveWhatItDid_andARejectionRunsItAgain() throws Exception {
+        Path script = TestEngine.script(home.resolve("s"), "responses: []\n");
+        Map<String, String> settings = Map.of(
+                "phases.ideation.checkpoint", "false",
+                "phases.architecture.checkpoint", "false",
+                "phases.task_breakdown.checkpoint", "false",
+                "phases.test.checkpoint", "true");
+        try (TestEngine t = TestEngine.start(home, script, settings, Optional.empty())) {
+            Project project = t.service.create("a tool that renames photos by date", "photos");
+
+            assertThat(run(t, project)).isEqualTo(RunOutcome.WAITING);
+            var pending = t.engine.decisions().pending(project.id()).orElseThrow();
+            assertThat(pending).isInstanceOf(Decisions.Pending.PhaseReview.class);
+            assertThat(((Decisions.Pending.PhaseReview) pending).approval().summary())
+                    .isEqualTo("test is done (tests: true).");
+
+            t.engine.decisions().reject((Decisions.Pending.PhaseReview) pending, "run them twice");
+            assertThat(run(t, project)).isEqualTo(RunOutcome.WAITING);
+            var again = (Decisions.Pending.PhaseReview)
+                    t.engine.decisions().pending(project.id()).orElseThrow();
+            assertThat(t.engine
+                            .store()
+                            .phases(project.id())
+                            .get(PhaseName.TEST.ordinal())
+                            .attempts())
+                    .isEqualTo(2);
+
+            t.engine.decisions().approve(again);
+            assertThat(run(t, project)).isEqualTo(RunOutcome.COMPLETED);
         }
     }
 }

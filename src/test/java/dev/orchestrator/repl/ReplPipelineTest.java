@@ -34,13 +34,14 @@ class ReplPipelineTest {
         assertThat(view).contains("ideation is ready");
         repl.type("n").awaitOutput("What should change?");
         repl.type("make it a single binary").awaitOutput("runs again with your feedback");
-        await(2, "Approve? [Y/n/view/edit]");
+        // the third: view asked again before the rejection
+        await(3, "Approve? [Y/n/view/edit]");
         assertThat(Files.readString(home.resolve("scripts/calls.jsonl"))).contains("make it a single binary");
 
         repl.type("y").awaitOutput("architecture is ready");
-        await(3, "Approve? [Y/n/view/edit]");
-        repl.type("").awaitOutput("task_breakdown is ready");
         await(4, "Approve? [Y/n/view/edit]");
+        repl.type("").awaitOutput("task_breakdown is ready");
+        await(5, "Approve? [Y/n/view/edit]");
         String done = repl.type("yes").awaitOutput("project 1 completed");
 
         assertThat(done).contains("[implement] W1 review: pass").contains("[test] tests pass");
