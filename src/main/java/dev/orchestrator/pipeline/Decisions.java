@@ -68,21 +68,22 @@ public final class Decisions {
         return Optional.empty();
     }
 
+    /** Approves a phase: its output (planning) or what it did (work phases). */
+    public void approve(Approval approval) {
+        services.store().decide(approval.id(), Approval.Status.APPROVED, Optional.empty());
+    }
+
+    /** Sends a phase back: it runs again with the feedback in its prompts. */
+    public void reject(Approval approval, String feedback) {
+        services.store().decide(approval.id(), Approval.Status.REJECTED, Optional.of(feedback));
+    }
+
     public void approve(Pending.PhaseApproval pending) {
-        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.empty());
+        approve(pending.approval());
     }
 
     public void reject(Pending.PhaseApproval pending, String feedback) {
-        services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
-    }
-
-    public void approve(Pending.PhaseReview pending) {
-        services.store().decide(pending.approval().id(), Approval.Status.APPROVED, Optional.empty());
-    }
-
-    /** The phase runs again, with the feedback in its prompts. */
-    public void reject(Pending.PhaseReview pending, String feedback) {
-        services.store().decide(pending.approval().id(), Approval.Status.REJECTED, Optional.of(feedback));
+        reject(pending.approval(), feedback);
     }
 
     /**

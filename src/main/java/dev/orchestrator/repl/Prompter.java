@@ -76,14 +76,20 @@ final class Prompter {
      */
     static boolean settle(Pending pending, Optional<String> firstAnswer, Session session) {
         return switch (pending) {
-            case Pending.PhaseApproval p -> approval(p, firstAnswer, session);
-            case Pending.PhaseReview r -> review(r, firstAnswer, session);
+            case Pending.PhaseApproval p -> phase(p, p.approval(), firstAnswer, session);
+            case Pending.PhaseReview r -> phase(r, r.approval(), firstAnswer, session);
             case Pending.ItemDecision d -> item(d, firstAnswer, session);
             case Pending.Questions q -> questions(q, session);
         };
     }
 
-    private static boolean approval(Pending.PhaseApproval pending, Optional<String> first, Session session) {
+    /**
+     * Approve or reject a phase. A planning phase's output can also be viewed and edited; a work
+     * phase's is shown by /view.
+     */
+    private static boolean phase(Pending pending, Approval approval, Optional<String> first, Session session) {
+        Optional<Pending.PhaseApproval> document =
+                pending instanceof Pending.PhaseApproval output ? Optional.of(output) : Optional.empty();
         Optional<String> typed = first;
         while (true) {
             String answer = typed.isPresent() ? typed.get() : session.ask(hint(pending) + " ");
@@ -91,72 +97,38 @@ final class Prompter {
             if (answer == null) {
                 return later(pending.project(), session);
             }
-            switch (answer.strip().toLowerCase(Locale.ROOT)) {
-                case "", "y", "yes" -> {
-                    session.engine().decisions().approve(pending);
+            String text = answer.strip().toLowerCase(Locale.ROOT);
+            if (List.of("", "y", "yes").contains(text)) {
+                session.engine().decisions().approve(approval);
+                return resume(pending.project(), "Approved " + approval.phase() + ".", session);
+            } else if (List.of("n", "no").contains(text)) {
+                String feedback = session.ask("What should change? ");
+                if (feedback == null) {
+                    return later(pending.project(), session);
+                }
+                if (feedback.isBlank()) {
+                    session.error("the phase runs again with your feedback, so it needs some. Type it, or press "
+                            + "Ctrl+C to decide later.");
+                    typed = Optional.of("n");
+                    continue;
+                }
+                session.engine().decisions().reject(approval, feedback.strip());
+                return resume(
+                        pending.project(),
+                        "Rejected; " + approval.phase() + " runs again with your feedback.",
+                        session);
+            } else if (document.isPresent() && List.of("view", "v").contains(text)) {
+                view(document.get(), session);
+            } else if (document.isPresent() && List.of("edit", "e").contains(text)) {
+                if (edit(document.get(), session)) {
                     return resume(
-                            pending.project(), "Approved " + pending.approval().phase() + ".", session);
+                            pending.project(), "Your edit was saved and " + approval.phase() + " approved.", session);
                 }
-                case "n", "no" -> {
-                    String feedback = session.ask("What should change? ");
-                    if (feedback == null) {
-                        return later(pending.project(), session);
-                    }
-                    if (feedback.isBlank()) {
-                        session.error("the phase re-runs with your feedback, so it needs some. Type it, or press "
-                                + "Ctrl+C to decide later.");
-                        typed = Optional.of("n");
-                        continue;
-                    }
-                    session.engine().decisions().reject(pending, feedback.strip());
-                    return resume(
-                            pending.project(),
-                            "Rejected; " + pending.approval().phase() + " runs again with your feedback.",
-                            session);
-                }
-                case "view", "v" -> view(pending, session);
-                case "edit", "e" -> {
-                    if (edit(pending, session)) {
-                        return resume(
-                                pending.project(),
-                                "Your edit was saved and " + pending.approval().phase() + " approved.",
-                                session);
-                    }
-                }
-                default ->
-                    session.error("answer y (approve), n (reject with feedback), view or edit; Ctrl+C decides later.");
-            }
-        }
-    }
-
-    private static boolean review(Pending.PhaseReview pending, Optional<String> first, Session session) {
-        Optional<String> typed = first;
-        while (true) {
-            String answer = typed.isPresent() ? typed.get() : session.ask(hint(pending) + " ");
-            typed = Optional.empty();
-            if (answer == null) {
-                return later(pending.project(), session);
-            }
-            switch (answer.strip().toLowerCase(Locale.ROOT)) {
-                case "", "y", "yes" -> {
-                    session.engine().decisions().approve(pending);
-                    return resume(
-                            pending.project(), "Approved " + pending.approval().phase() + ".", session);
-                }
-                case "n", "no" -> {
-                    String feedback = session.ask("What should change? ");
-                    if (feedback == null || feedback.isBlank()) {
-                        return later(pending.project(), session);
-                    }
-                    session.engine().decisions().reject(pending, feedback.strip());
-                    return resume(
-                            pending.project(),
-                            "Rejected; " + pending.approval().phase() + " runs again with your feedback.",
-                            session);
-                }
-                default ->
-                    session.error("answer y (approve) or n (run it again with feedback); /view " + pending.project()
-                            + " " + pending.approval().phase() + " shows what it did.");
+            } else if (document.isPresent()) {
+                session.error("answer y (approve), n (reject with feedback), view or edit; Ctrl+C decides later.");
+            } else {
+                session.error("answer y (approve) or n (run it again with feedback); /view " + pending.project() + " "
+                        + approval.phase() + " shows what it did.");
             }
         }
     }

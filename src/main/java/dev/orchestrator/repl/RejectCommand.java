@@ -38,7 +38,7 @@ final class RejectCommand implements Command {
             if (feedback.isBlank()) {
                 Prompter.settle(review, Optional.of("n"), session);
             } else {
-                session.engine().decisions().reject(review, feedback.strip());
+                session.engine().decisions().reject(review.approval(), feedback.strip());
                 Prompter.resume(
                         review.project(),
                         "Rejected; " + review.approval().phase() + " runs again with your feedback.",

@@ -74,7 +74,7 @@ class PipelineTest {
             assertThat(((Decisions.Pending.PhaseReview) pending).approval().summary())
                     .isEqualTo("test is done (tests: true).");
 
-            t.engine.decisions().reject((Decisions.Pending.PhaseReview) pending, "run them twice");
+            t.engine.decisions().reject(((Decisions.Pending.PhaseReview) pending).approval(), "run them twice");
             assertThat(run(t, project)).isEqualTo(RunOutcome.WAITING);
             var again = (Decisions.Pending.PhaseReview)
                     t.engine.decisions().pending(project.id()).orElseThrow();
@@ -85,7 +85,7 @@ class PipelineTest {
                             .attempts())
                     .isEqualTo(2);
 
-            t.engine.decisions().approve(again);
+            t.engine.decisions().approve(again.approval());
             assertThat(run(t, project)).isEqualTo(RunOutcome.COMPLETED);
         }
     }
