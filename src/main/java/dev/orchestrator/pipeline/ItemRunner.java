@@ -126,8 +126,7 @@ final class ItemRunner {
      */
     private void accept(WorkItem item) {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
-        Optional<String> snapshot =
-                steps.isEmpty() ? Optional.empty() : steps.getLast().snapshot();
+        Optional<String> snapshot = lastSnapshot(steps);
         try {
             snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
         } catch (GitException e) {
@@ -156,9 +155,7 @@ final class ItemRunner {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         if (interrupted) {
             git.resetTo(start);
-            if (!steps.isEmpty() && steps.getLast().snapshot().isPresent()) {
-                git.restore(start, steps.getLast().snapshot().get());
-            }
+            lastSnapshot(steps).ifPresent(snapshot -> git.restore(start, snapshot));
             progress(item.key() + " resumed after " + steps.size()
                     + (steps.size() == 1 ? " finished step" : " finished steps"));
         } else {
@@ -207,6 +204,11 @@ final class ItemRunner {
                 + describe(review.findings()) + "); items that depend on it wait");
     }
 
+    /** The work tree the last step that changed it left (reviewers leave none). */
+    private static Optional<String> lastSnapshot(List<Step> steps) {
+        return steps.stream().map(Step::snapshot).flatMap(Optional::stream).reduce((first, second) -> second);
+    }
+
     /** A crash between the item's commit and its record: the commit is there, so record it. */
     private boolean alreadyCommitted(WorkItem item, String start) {
         String head = git.head();
@@ -248,7 +250,9 @@ final class ItemRunner {
                         item.attempts(),
                         cycle,
                         false,
-                        true))
+                        // A reviewer reads and runs tests; it does not change the work, so the
+                        // work tree to restore is the one the last developer or fixer left.
+                        role != Role.REVIEWER))
                 .document();
     }
 
