@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  * @param logFile every line of output is appended here (created, with its folders, if missing)
  * @param timeout when it is exceeded the whole process tree is ended
  * @param tailLines how many of the last lines the result keeps
+ * @param stallTimeout when the command prints nothing for this long, its whole process tree is
+ *     ended and the result says it stalled; zero for no such limit
+ * @param maxLineChars longer lines are passed on in pieces of this many characters
  */
 public record Command(
         List<String> arguments,
@@ -31,8 +34,11 @@ public record Command(
         Set<String> removedVariables,
         Path logFile,
         Duration timeout,
-        int tailLines) {
+        int tailLines,
+        Duration stallTimeout,
+        int maxLineChars) {
     public static final int DEFAULT_TAIL_LINES = 200;
+    public static final int DEFAULT_MAX_LINE_CHARS = 16_384;
 
     public Command {
         arguments = List.copyOf(arguments);
@@ -49,29 +55,76 @@ public record Command(
         if (tailLines < 0) {
             throw new IllegalArgumentException("tailLines must be 0 or more, not " + tailLines);
         }
+        if (stallTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "the stall timeout must be zero (none) or positive, not " + stallTimeout);
+        }
+        if (maxLineChars < 80) {
+            throw new IllegalArgumentException("maxLineChars must be at least 80, not " + maxLineChars);
+        }
     }
 
     /** A command with Orchestrator's environment as it is and a tail of {@value #DEFAULT_TAIL_LINES} lines. */
     public static Command of(List<String> arguments, Path directory, Path logFile, Duration timeout) {
-        return new Command(arguments, directory, Map.of(), Set.of(), logFile, timeout, DEFAULT_TAIL_LINES);
+        return new Command(
+                arguments,
+                directory,
+                Map.of(),
+                Set.of(),
+                logFile,
+                timeout,
+                DEFAULT_TAIL_LINES,
+                Duration.ZERO,
+                DEFAULT_MAX_LINE_CHARS);
     }
 
     /** This command with these variables set as well (later values win). */
     public Command withEnvironment(Map<String, String> variables) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(variables);
-        return new Command(arguments, directory, merged, removedVariables, logFile, timeout, tailLines);
+        return new Command(
+                arguments,
+                directory,
+                merged,
+                removedVariables,
+                logFile,
+                timeout,
+                tailLines,
+                stallTimeout,
+                maxLineChars);
     }
 
     /** This command without these variables of Orchestrator's environment. */
     public Command withoutVariables(Collection<String> names) {
         Set<String> removed = new LinkedHashSet<>(removedVariables);
         removed.addAll(names);
-        return new Command(arguments, directory, environment, removed, logFile, timeout, tailLines);
+        return new Command(
+                arguments, directory, environment, removed, logFile, timeout, tailLines, stallTimeout, maxLineChars);
     }
 
     public Command withTailLines(int lines) {
-        return new Command(arguments, directory, environment, removedVariables, logFile, timeout, lines);
+        return new Command(
+                arguments,
+                directory,
+                environment,
+                removedVariables,
+                logFile,
+                timeout,
+                lines,
+                stallTimeout,
+                maxLineChars);
+    }
+
+    /** This command, ended (and reported as stalled) when it prints nothing for {@code window}. */
+    public Command withStallTimeout(Duration window) {
+        return new Command(
+                arguments, directory, environment, removedVariables, logFile, timeout, tailLines, window, maxLineChars);
+    }
+
+    /** This command with lines up to {@code chars} long passed on whole (agents print long JSON lines). */
+    public Command withMaxLineChars(int chars) {
+        return new Command(
+                arguments, directory, environment, removedVariables, logFile, timeout, tailLines, stallTimeout, chars);
     }
 
     /** The program: the first argument. */

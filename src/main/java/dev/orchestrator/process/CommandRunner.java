@@ -45,7 +45,6 @@ public final class CommandRunner {
     private static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(2);
     private static final long FIRST_LOOK_MILLIS = 50;
     private static final long MAX_LOOK_MILLIS = 1_000;
-    private static final int MAX_LINE_CHARS = 16_384;
     private static final File NO_INPUT = new File("/dev/null");
 
     private final ChildProcesses children;
@@ -95,24 +94,35 @@ public final class CommandRunner {
         Thread reader =
                 Thread.ofVirtual().name("output-" + process.pid()).start(() -> output.read(process.getInputStream()));
         Set<ProcessHandle> seen = new LinkedHashSet<>();
-        boolean finished;
+        Wait wait;
         try {
-            finished = awaitExit(process, started + command.timeout().toNanos(), seen);
+            wait = awaitExit(
+                    process,
+                    started + command.timeout().toNanos(),
+                    command.stallTimeout().toNanos(),
+                    output,
+                    seen);
         } catch (InterruptedException e) {
             endTree(process, seen);
             finishReading(reader, output, command);
             throw e;
         }
-        if (finished) {
-            endLeftovers(command, seen);
-        } else {
-            log.info("{} ran past its timeout of {}; ending it", command.display(), command.timeout());
-            endTree(process, seen);
+        switch (wait) {
+            case EXITED -> endLeftovers(command, seen);
+            case TIMED_OUT -> {
+                log.info("{} ran past its timeout of {}; ending it", command.display(), command.timeout());
+                endTree(process, seen);
+            }
+            case STALLED -> {
+                log.info("{} printed nothing for {}; ending it as stalled", command.display(), command.stallTimeout());
+                endTree(process, seen);
+            }
         }
         finishReading(reader, output, command);
         return new CommandResult(
                 exitCode(process),
-                !finished,
+                wait == Wait.TIMED_OUT,
+                wait == Wait.STALLED,
                 Duration.ofNanos(System.nanoTime() - started),
                 output.tail(),
                 command.logFile());
@@ -129,21 +139,36 @@ public final class CommandRunner {
         return builder;
     }
 
+    /** How the wait for a process ended. */
+    private enum Wait {
+        EXITED,
+        TIMED_OUT,
+        STALLED
+    }
+
     /**
-     * Waits for the process until the deadline, noting its descendants now and then.
-     *
-     * @return whether it exited (false: the deadline passed)
+     * Waits for the process until the deadline, or until it has printed nothing for the stall
+     * window, noting its descendants now and then.
      */
-    private static boolean awaitExit(Process process, long deadline, Set<ProcessHandle> seen)
+    private static Wait awaitExit(
+            Process process, long deadline, long stallNanos, Output output, Set<ProcessHandle> seen)
             throws InterruptedException {
         long look = FIRST_LOOK_MILLIS;
         while (true) {
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            long left = deadline - now;
             if (left <= 0) {
-                return !process.isAlive();
+                return process.isAlive() ? Wait.TIMED_OUT : Wait.EXITED;
+            }
+            if (stallNanos > 0) {
+                long quietFor = now - output.lastOutputNanos();
+                if (quietFor >= stallNanos) {
+                    return process.isAlive() ? Wait.STALLED : Wait.EXITED;
+                }
+                left = Math.min(left, stallNanos - quietFor);
             }
             if (process.waitFor(Math.min(left, TimeUnit.MILLISECONDS.toNanos(look)), TimeUnit.NANOSECONDS)) {
-                return true;
+                return Wait.EXITED;
             }
             process.descendants().forEach(seen::add);
             look = Math.min(look * 2, MAX_LOOK_MILLIS);
@@ -252,16 +277,24 @@ public final class CommandRunner {
         private final Path logFile;
         private final Consumer<String> onLine;
         private final int tailLines;
+        private final int maxLineChars;
         private final ArrayDeque<String> tail = new ArrayDeque<>();
+        private volatile long lastOutputNanos = System.nanoTime();
         private volatile boolean detached;
         private boolean logFailed;
         private boolean listenerFailed;
 
-        private Output(Writer logWriter, Path logFile, Consumer<String> onLine, int tailLines) {
+        private Output(Writer logWriter, Path logFile, Consumer<String> onLine, int tailLines, int maxLineChars) {
             this.logWriter = logWriter;
             this.logFile = logFile;
             this.onLine = onLine;
             this.tailLines = tailLines;
+            this.maxLineChars = maxLineChars;
+        }
+
+        /** When the command last printed anything ({@link System#nanoTime()}; its start before that). */
+        long lastOutputNanos() {
+            return lastOutputNanos;
         }
 
         static Output open(Command command, Consumer<String> onLine) {
@@ -273,7 +306,7 @@ public final class CommandRunner {
                 }
                 Writer writer = Files.newBufferedWriter(
                         file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                return new Output(writer, file, onLine, command.tailLines());
+                return new Output(writer, file, onLine, command.tailLines(), command.maxLineChars());
             } catch (IOException e) {
                 throw new CommandException(
                         "cannot run " + command.program() + ": its log file " + file + " cannot be written ("
@@ -287,13 +320,14 @@ public final class CommandRunner {
                 char[] buffer = new char[8192];
                 StringBuilder line = new StringBuilder();
                 for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
+                    lastOutputNanos = System.nanoTime();
                     for (int i = 0; i < n; i++) {
                         char c = buffer[i];
                         if (c == '\n') {
                             emit(line);
                         } else {
                             line.append(c);
-                            if (line.length() >= MAX_LINE_CHARS) {
+                            if (line.length() >= maxLineChars) {
                                 emit(line);
                             }
                         }

@@ -130,6 +130,49 @@ class CommandRunnerTest {
     }
 
     @Test
+    void run_silenceForTheStallWindowEndsTheWholeTreeAsStalled() throws Exception {
+        Command command = Command.of(
+                        sh("sleep 30 & echo $!; sleep 30"), dir, dir.resolve("quiet.log"), Duration.ofSeconds(20))
+                .withStallTimeout(Duration.ofMillis(600));
+
+        long started = System.nanoTime();
+        CommandResult result = run(command);
+
+        assertThat(result.stalled()).isTrue();
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.succeeded()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(running(firstPrintedPid())).isFalse();
+    }
+
+    @Test
+    void run_outputKeepsAStallWindowOpen() throws Exception {
+        Command command = Command.of(
+                        sh("for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.2; done"),
+                        dir,
+                        dir.resolve("ticking.log"),
+                        Duration.ofSeconds(20))
+                .withStallTimeout(Duration.ofMillis(700));
+
+        CommandResult result = run(command);
+
+        assertThat(result.stalled()).isFalse();
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.tail()).hasSize(6);
+    }
+
+    @Test
+    void run_passesLongLinesWholeUpToTheLineLimit() throws Exception {
+        Command command =
+                command(sh("head -c 100000 /dev/zero | tr '\\0' x; echo")).withMaxLineChars(1_000_000);
+
+        CommandResult result = run(command);
+
+        assertThat(result.tail()).hasSize(1);
+        assertThat(result.tail().getFirst()).hasSize(100_000);
+    }
+
+    @Test
     void run_interruptEndsTheWholeProcessTreeAndThrows() throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
