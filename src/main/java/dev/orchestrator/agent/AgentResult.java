@@ -27,10 +27,19 @@ public record AgentResult(String text, Optional<String> sessionId, Usage usage, 
     public sealed interface Outcome {
         record Success() implements Outcome {}
 
-        record Failure(ErrorClass errorClass, String message) implements Outcome {
+        /**
+         * @param retryAfter how long the API asked us to wait before trying again, if it said
+         */
+        record Failure(ErrorClass errorClass, String message, Optional<java.time.Duration> retryAfter)
+                implements Outcome {
             public Failure {
                 Objects.requireNonNull(errorClass, "errorClass");
                 Objects.requireNonNull(message, "message");
+                Objects.requireNonNull(retryAfter, "retryAfter");
+            }
+
+            public Failure(ErrorClass errorClass, String message) {
+                this(errorClass, message, Optional.empty());
             }
         }
     }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param contract the JSON contract the answer must end with, if any
  * @param continueSession the agent's own session id to continue (a repair, a fix, a resume)
  * @param timeout the longest the call may take
+ * @param stall how long the agent may stay silent before it is treated as stalled and ended
+ * @param logFile where a backend that runs a process appends its raw output, a line each
  */
 public record AgentTask(
         Role role,
@@ -26,7 +28,9 @@ public record AgentTask(
         Path workDir,
         Optional<Contract> contract,
         Optional<String> continueSession,
-        Duration timeout) {
+        Duration timeout,
+        Duration stall,
+        Path logFile) {
 
     public AgentTask {
         Objects.requireNonNull(role, "role");
@@ -37,5 +41,12 @@ public record AgentTask(
         Objects.requireNonNull(contract, "contract");
         Objects.requireNonNull(continueSession, "continueSession");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(stall, "stall");
+        Objects.requireNonNull(logFile, "logFile");
+    }
+
+    /** This task continuing the agent's session {@code sessionId} with {@code newPrompt}. */
+    public AgentTask continuing(Optional<String> sessionId, String newPrompt) {
+        return new AgentTask(role, phase, itemKey, newPrompt, workDir, contract, sessionId, timeout, stall, logFile);
     }
 }

@@ -43,7 +43,7 @@ final class ScriptParser {
     private static final List<String> TOP_KEYS = List.of("delay_ms", "calls_log", "responses");
     private static final List<String> ENTRY_KEYS = List.of(
             "contract", "role", "phase", "item", "times", "json", "reply", "files", "delay_ms", "fail", "usage");
-    private static final List<String> FAIL_KEYS = List.of("class", "message");
+    private static final List<String> FAIL_KEYS = List.of("class", "message", "retry_after_ms");
     private static final List<String> USAGE_KEYS =
             List.of("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd");
 
@@ -257,7 +257,10 @@ final class ScriptParser {
         }
         Optional<ErrorClass> errorClass = named(node, at + "/class", "error class", ScriptParser::errorClass, classes);
         String message = scalar(node, at + "/message").orElse("scripted failure");
-        return errorClass.map(c -> new AgentResult.Outcome.Failure(c, message));
+        Optional<java.time.Duration> retryAfter = node.has("retry_after_ms")
+                ? whole(node.get("retry_after_ms"), at + "/retry_after_ms", 0).map(java.time.Duration::ofMillis)
+                : Optional.empty();
+        return errorClass.map(c -> new AgentResult.Outcome.Failure(c, message, retryAfter));
     }
 
     private Usage usage(JsonNode node, String at) {

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  *     reply: "raw text"           # or the whole reply text as is (garbage, to test repair); not with json
  *     files: {"src/app.py": "print('hi')\n"}  # written in the task's folder first; paths may not leave it
  *     delay_ms: 200               # latency of this call
- *     fail: {class: rate_limit, message: "..."}  # answer with a failure of this error class
+ *     fail: {class: rate_limit, message: "...", retry_after_ms: 500}  # a failure of this error class
  *     usage: {input_tokens: 10, output_tokens: 5, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0.01}
  * }</pre>
  *
@@ -137,8 +137,22 @@ public final class ScriptedAgent implements Agent {
     private AgentResult answer(AgentTask task, Optional<Script.Entry> entry, String sessionId, AgentListener listener)
             throws InterruptedException {
         Optional<String> session = Optional.of(sessionId);
+        listener.sessionId(sessionId);
         Usage usage = entry.map(Script.Entry::usage).orElse(Usage.NONE);
         Duration delay = entry.flatMap(Script.Entry::delay).orElse(script.delay());
+        if (delay.compareTo(task.stall()) > 0 && task.stall().compareTo(task.timeout()) < 0) {
+            // a scripted call says nothing while it waits: longer than the stall window is a stall
+            Thread.sleep(task.stall());
+            listener.activity("scripted stall after " + task.stall().toMillis() + " ms");
+            return new AgentResult(
+                    "",
+                    session,
+                    usage,
+                    new AgentResult.Outcome.Failure(
+                            ErrorClass.STALL,
+                            "no output for " + task.stall().toMillis() + " ms (the scripted delay is "
+                                    + delay.toMillis() + " ms)"));
+        }
         if (delay.compareTo(task.timeout()) > 0) {
             Thread.sleep(task.timeout());
             listener.activity("scripted timeout after " + task.timeout().toMillis() + " ms");
@@ -158,6 +172,7 @@ public final class ScriptedAgent implements Agent {
             case Script.Reply.Verbatim verbatim -> verbatim.text();
             case Script.Reply.Default ignored -> fail.isPresent() ? "" : defaultText(task, files);
         };
+        listener.usage(usage);
         if (fail.isPresent()) {
             listener.activity("scripted failure (" + fail.get().errorClass().wireName() + ")");
             return new AgentResult(text, session, usage, fail.get());

@@ -94,7 +94,9 @@ final class AgentCalls {
                     project.workspace(),
                     Optional.of(call.contract()),
                     session,
-                    Duration.ofSeconds(services.config().agent().timeouts().callSeconds()));
+                    Duration.ofSeconds(services.config().agent().timeouts().callSeconds()),
+                    Duration.ofSeconds(services.config().recovery().stallSeconds()),
+                    rawLog(call, sessionId));
             AgentResult result;
             try {
                 result = services.agent().run(task, activity -> {
@@ -198,6 +200,15 @@ final class AgentCalls {
                 Optional.ofNullable(error),
                 snapshot,
                 Optional.of(lastActivity.get()));
+    }
+
+    /** {@code <workspace>/.orchestrator/logs/<phase>/<item or role>-<role>-<session>.jsonl}. */
+    private java.nio.file.Path rawLog(Call call, long sessionId) {
+        String role = call.role().wireName();
+        return project.workspace()
+                .resolve(".orchestrator/logs")
+                .resolve(call.phase().toString())
+                .resolve(call.itemKey().map(key -> key + "-" + role).orElse(role) + "-" + sessionId + ".jsonl");
     }
 
     private static String label(Call call) {

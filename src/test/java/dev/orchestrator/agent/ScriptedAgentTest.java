@@ -53,7 +53,9 @@ class ScriptedAgentTest {
                 work,
                 Optional.ofNullable(contract),
                 Optional.empty(),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(1),
+                dir.resolve("raw.jsonl"));
     }
 
     private AgentTask developer(String item) {
@@ -395,7 +397,9 @@ class ScriptedAgentTest {
                                         work,
                                         Optional.empty(),
                                         Optional.empty(),
-                                        Duration.ofMillis(50)),
+                                        Duration.ofMillis(50),
+                                        Duration.ofMinutes(1),
+                                        dir.resolve("raw.jsonl")),
                                 AgentListener.NONE)
                         .outcome())
                 .isEqualTo(new AgentResult.Outcome.Failure(
@@ -442,7 +446,9 @@ class ScriptedAgentTest {
                 work,
                 first.contract(),
                 Optional.of(one),
-                first.timeout());
+                first.timeout(),
+                first.stall(),
+                first.logFile());
         String continued = run(agent, repair).sessionId().orElseThrow();
 
         assertThat(one).isEqualTo("scripted-1");
@@ -530,7 +536,9 @@ class ScriptedAgentTest {
                         work,
                         Optional.of(Contract.REQUIREMENTS),
                         Optional.empty(),
-                        Duration.ofMinutes(1));
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(1),
+                        dir.resolve("raw.jsonl"));
                 executor.submit(() -> agent.run(task, AgentListener.NONE));
             }
         }
