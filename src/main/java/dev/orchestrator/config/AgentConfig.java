@@ -8,6 +8,9 @@ import java.util.Optional;
  * Which coding agent runs and how ({@code agent}).
  *
  * @param script the script the {@code scripted} backend replays
+ * @param cacheTtlSeconds how long a planning answer may be reused for the same backend, model,
+ *     prompt and contract; 0 turns the cache off
+ * @param prices what models' tokens cost, for backends that report no money (Codex)
  */
 public record AgentConfig(
         AgentBackend backend,
@@ -17,7 +20,9 @@ public record AgentConfig(
         int maxTurns,
         Map<String, String> env,
         AgentTimeouts timeouts,
-        Optional<Path> script) {
+        Optional<Path> script,
+        int cacheTtlSeconds,
+        Map<String, ModelPrice> prices) {
 
     public AgentConfig {
         InvalidSetting.requirePresent("backend", backend);
@@ -31,6 +36,8 @@ public record AgentConfig(
         env = env == null ? Map.of() : Map.copyOf(env);
         InvalidSetting.requirePresent("timeouts", timeouts);
         script = script == null ? Optional.empty() : script;
+        InvalidSetting.requireRange("cache_ttl_seconds", cacheTtlSeconds, 0, 31_536_000);
+        prices = prices == null ? Map.of() : Map.copyOf(prices);
         if (backend == AgentBackend.SCRIPTED && script.isEmpty()) {
             throw new InvalidSetting(
                     "script", "is needed when agent.backend is scripted: name the script file to replay");
@@ -40,6 +47,11 @@ public record AgentConfig(
     /** The program to run: {@code agent.command}, else the backend's usual name. */
     public Optional<String> effectiveCommand() {
         return command.or(() -> Optional.ofNullable(backend.defaultCommand()));
+    }
+
+    /** The price of a model's tokens, if the table has it. */
+    public Optional<ModelPrice> price(String model) {
+        return Optional.ofNullable(prices.get(model));
     }
 
     private static Optional<String> blankToEmpty(Optional<String> value) {

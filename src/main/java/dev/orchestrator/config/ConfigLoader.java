@@ -41,6 +41,10 @@ public final class ConfigLoader {
     /** Keys whose values are open maps: any key may be set below them. */
     private static final List<String> OPEN_MAPS = List.of("/agent/env");
 
+    /** Keys whose values map any name to a mapping with these keys (a model's price). */
+    private static final Map<String, List<String>> OPEN_RECORD_MAPS =
+            Map.of("/agent/prices", List.of("input", "cached_input", "output"));
+
     /** Environment variables with the prefix that are not configuration keys. */
     private static final List<String> NON_KEY_VARIABLES =
             List.of("ORCHESTRATOR_HOME", "ORCHESTRATOR_FAIL_AT_PHASE", "ORCHESTRATOR_JAVA_OPTS");
@@ -157,7 +161,7 @@ public final class ConfigLoader {
         if (!pointer.isEmpty()) {
             knownKeys.put(pointer, node);
         }
-        if (node.isObject() && !OPEN_MAPS.contains(pointer)) {
+        if (node.isObject() && !OPEN_MAPS.contains(pointer) && !OPEN_RECORD_MAPS.containsKey(pointer)) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 collectKnownKeys(field.getValue(), pointer + "/" + field.getKey());
             }
@@ -224,7 +228,9 @@ public final class ConfigLoader {
                 continue;
             }
             JsonNode value = field.getValue();
-            if (known.isObject() && !value.isObject()) {
+            if (OPEN_RECORD_MAPS.containsKey(child) && value.isObject()) {
+                checkOpenRecordMap((ObjectNode) value, child, OPEN_RECORD_MAPS.get(child), source);
+            } else if (known.isObject() && !value.isObject()) {
                 if (!(OPEN_MAPS.contains(child) && value.isNull())) {
                     problems.add(dotted(child) + " must be a mapping of keys, not " + describeKind(value) + " ("
                             + source.describe(child) + ").");
@@ -233,6 +239,24 @@ public final class ConfigLoader {
                 checkKeys((ObjectNode) value, child, source);
             } else if (OPEN_MAPS.contains(child)) {
                 checkOpenMap((ObjectNode) value, child, source);
+            }
+        }
+    }
+
+    private void checkOpenRecordMap(ObjectNode map, String pointer, List<String> keys, ConfigSource source) {
+        for (Map.Entry<String, JsonNode> entry : map.properties()) {
+            String at = pointer + "/" + entry.getKey();
+            JsonNode value = entry.getValue();
+            if (!value.isObject()) {
+                problems.add(dotted(at) + " must be a mapping with the keys " + String.join(", ", keys) + ", not "
+                        + describeKind(value) + " (" + source.describe(at) + ").");
+                continue;
+            }
+            for (String key : value.propertyNames()) {
+                if (!keys.contains(key)) {
+                    problems.add("unknown key " + dotted(at + "/" + key) + " (" + source.describe(at + "/" + key)
+                            + "); the keys allowed there are: " + String.join(", ", keys) + ".");
+                }
             }
         }
     }

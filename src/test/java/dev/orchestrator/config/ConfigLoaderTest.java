@@ -277,6 +277,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void prices_defaultsPriceKnownModelsAndAFileAddsOrRefusesOnes() throws IOException {
+        OrchestratorConfig defaults = loadDefaults().config();
+        assertThat(defaults.agent().price("gpt-5")).isPresent();
+        assertThat(defaults.agent().price("gpt-5").orElseThrow().costMicros(1_000_000, 0, 100_000))
+                .isEqualTo(1_250_000 + 1_000_000);
+        assertThat(defaults.agent().price("no-such-model")).isEmpty();
+
+        Path good = write("prices.yaml", "agent:\n  prices:\n    my-model: {input: 2, output: 8}\n");
+        ModelPrice mine = load(Optional.of(good), Map.of(), List.of())
+                .config()
+                .agent()
+                .price("my-model")
+                .orElseThrow();
+        // cached input costs what input costs unless it is given
+        assertThat(mine.costMicros(1_000, 1_000, 0)).isEqualTo(2_000);
+
+        Path bad = write("bad-prices.yaml", "agent:\n  prices:\n    my-model: {input: -1, output: 8}\n");
+        assertThatThrownBy(() -> load(Optional.of(bad), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agent.prices.my-model.input must be 0 or more US dollars per million tokens");
+    }
+
+    @Test
+    void recovery_backoffMaxBelowTheFirstWaitIsRefused() throws IOException {
+        Path bad = write("bad.yaml", "recovery:\n  backoff_seconds: 30\n  backoff_max_seconds: 5\n");
+
+        assertThatThrownBy(() -> load(Optional.of(bad), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("recovery.backoff_max_seconds must be at least backoff_seconds (30)");
+    }
+
+    @Test
     void workspace_relativePathResolvesAgainstTheFileThatSetIt_andTildeIsHome() throws IOException {
         Path file = write("conf/relative.yaml", "workspace: projects\n");
         assertThat(load(Optional.of(file), Map.of(), List.of()).config().workspace())
