@@ -114,6 +114,21 @@ final class SampleContext {
                                         "FAILED tests/test_search.py::test_empty_query - assert 200 == 400\n1 failed, 12 passed")),
                 Map.entry("problems", List.of("$.status: must be one of [done, blocked]", "$.files: is missing")),
                 Map.entry(
+                        "retry",
+                        Map.of(
+                                "error",
+                                "no output for 300 s (stall); last activity: Bash: npm test",
+                                "tried",
+                                List.of(
+                                        Map.of("attempt", 1, "what", "stall: no output for 300 s"),
+                                        Map.of("attempt", 2, "what", "stall: no output for 300 s")),
+                                "hint",
+                                "Commands that wait for input or run a server in the foreground never return.",
+                                "continued",
+                                true,
+                                "interrupted",
+                                false)),
+                Map.entry(
                         "deploy",
                         Map.of("notes", "Deploy to the Raspberry Pi at pi.local with the systemd unit in deploy/.")));
     }

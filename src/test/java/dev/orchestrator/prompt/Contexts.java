@@ -25,6 +25,7 @@ final class Contexts {
             new Spec("test/fix", "dev_result.v1", List.of("test.command", "test.output")),
             new Spec("deploy/deploy", "deploy.v1", List.of()),
             new Spec("common/repair", "dev_result.v1", List.of()),
+            new Spec("common/retry", "dev_result.v1", List.of("retry.error")),
             new Spec("common/contract", "dev_result.v1", List.of()),
             new Spec("common/context", null, List.of()),
             new Spec("common/questions", null, List.of()));
