@@ -24,6 +24,7 @@ import dev.orchestrator.prompt.Prompts;
 import dev.orchestrator.store.Database;
 import dev.orchestrator.store.EventCompaction;
 import dev.orchestrator.store.ProjectExport;
+import dev.orchestrator.store.SqliteAgentLedger;
 import dev.orchestrator.store.SqlitePipelineStore;
 import dev.orchestrator.store.SqliteProjectRepository;
 import dev.orchestrator.store.SqliteWorkTracker;
@@ -690,7 +691,9 @@ public final class PipelineBench {
                                 new SqliteWorkTracker(database, InstantSource.system()),
                                 writes,
                                 reads),
-                        timedAgent(Agents.create(config.agent()), agentCalls),
+                        new SqliteAgentLedger(database, InstantSource.system()),
+                        timedAgent(Agents.create(config.agent(), new ChildProcesses()), agentCalls),
+                        Optional.empty(),
                         ContractValidator.load(),
                         new Prompts(config.prompts().dir()),
                         config,

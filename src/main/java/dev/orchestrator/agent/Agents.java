@@ -2,16 +2,31 @@ package dev.orchestrator.agent;
 
 import dev.orchestrator.config.AgentBackend;
 import dev.orchestrator.config.AgentConfig;
+import dev.orchestrator.process.ChildProcesses;
 import java.util.Optional;
 
 /** Builds the configured agent backend. */
 public final class Agents {
     private Agents() {}
 
-    public static Agent create(AgentConfig config) {
-        return switch (config.backend()) {
+    /**
+     * The configured backend.
+     *
+     * @param processes where agent processes are registered, so that none outlives Orchestrator
+     */
+    public static Agent create(AgentConfig config, ChildProcesses processes) {
+        return create(config.backend(), config, processes);
+    }
+
+    /** The {@code agent.fallback} backend, if one is configured. */
+    public static Optional<Agent> fallback(AgentConfig config, ChildProcesses processes) {
+        return config.fallback().map(backend -> create(backend, config, processes));
+    }
+
+    private static Agent create(AgentBackend backend, AgentConfig config, ChildProcesses processes) {
+        return switch (backend) {
             case SCRIPTED -> new ScriptedAgent(config.script().orElseThrow());
-            case CLAUDE_CODE, CODEX -> new NotInThisVersion(config.backend());
+            case CLAUDE_CODE, CODEX -> new NotInThisVersion(backend);
         };
     }
 

@@ -19,6 +19,7 @@ import dev.orchestrator.repl.Repl;
 import dev.orchestrator.repl.Style;
 import dev.orchestrator.store.Database;
 import dev.orchestrator.store.ProjectExport;
+import dev.orchestrator.store.SqliteAgentLedger;
 import dev.orchestrator.store.SqlitePipelineStore;
 import dev.orchestrator.store.SqliteProjectRepository;
 import dev.orchestrator.store.SqliteWorkTracker;
@@ -149,7 +150,9 @@ public final class Main {
                     projects,
                     new SqlitePipelineStore(database, InstantSource.system()),
                     new SqliteWorkTracker(database, InstantSource.system()),
-                    Agents.create(config.agent()),
+                    new SqliteAgentLedger(database, InstantSource.system()),
+                    Agents.create(config.agent(), children),
+                    Agents.fallback(config.agent(), children),
                     ContractValidator.load(),
                     prompts,
                     config,

@@ -13,13 +13,16 @@ import java.util.Optional;
 /**
  * Everything a pipeline run uses, shared by every project's run. All parts are thread-safe.
  *
+ * @param fallback the backend used when {@code agent} has failed for good on a task ({@code agent.fallback})
  * @param failAt a phase made to fail after its work (--fail-at-phase), to prove rollback and resume
  */
 public record PipelineServices(
         ProjectRepository projects,
         PipelineStore store,
         WorkTracker work,
+        AgentLedger ledger,
         Agent agent,
+        Optional<Agent> fallback,
         ContractValidator contracts,
         Prompts prompts,
         OrchestratorConfig config,

@@ -11,6 +11,7 @@ import dev.orchestrator.project.ProjectService;
 import dev.orchestrator.prompt.Prompts;
 import dev.orchestrator.store.Database;
 import dev.orchestrator.store.ProjectExport;
+import dev.orchestrator.store.SqliteAgentLedger;
 import dev.orchestrator.store.SqlitePipelineStore;
 import dev.orchestrator.store.SqliteProjectRepository;
 import dev.orchestrator.store.SqliteWorkTracker;
@@ -54,15 +55,18 @@ public final class TestEngine implements AutoCloseable {
                 progress.add(line);
             }
         });
+        ChildProcesses children = new ChildProcesses();
         var services = new PipelineServices(
                 projects,
                 new SqlitePipelineStore(database, InstantSource.system()),
                 new SqliteWorkTracker(database, InstantSource.system()),
-                Agents.create(config.agent()),
+                new SqliteAgentLedger(database, InstantSource.system()),
+                Agents.create(config.agent(), children),
+                Agents.fallback(config.agent(), children),
                 ContractValidator.load(),
                 new Prompts(config.prompts().dir()),
                 config,
-                new ChildProcesses(),
+                children,
                 failAt,
                 listeners);
         this.engine = new Engine(services, listeners, new ProjectExport(database)::export);
