@@ -41,6 +41,11 @@ public final class Engine implements AutoCloseable {
         return listeners;
     }
 
+    /** What agent calls cost, and the limits a person set. */
+    public AgentLedger ledger() {
+        return services.ledger();
+    }
+
     public PipelineStore store() {
         return services.store();
     }

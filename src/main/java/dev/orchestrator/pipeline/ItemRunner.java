@@ -57,7 +57,17 @@ final class ItemRunner {
             if (next.isEmpty()) {
                 break;
             }
-            runItem(next.get());
+            try {
+                runItem(next.get());
+            } catch (AgentPause e) {
+                if (e.kind() != AgentPause.Kind.GAVE_UP) {
+                    throw e;
+                }
+                escalate(next.get(), e.getMessage());
+                if (services.config().autonomy() == Autonomy.CHECKPOINT) {
+                    break; // the person decides now, with the diagnosis in front of them
+                }
+            }
         }
         List<WorkItem> items = services.work().items(project.id());
         List<WorkItem> attention = items.stream()
@@ -202,6 +212,23 @@ final class ItemRunner {
         git.resetTo(start);
         progress(item.key() + " needs attention: review still fails after " + cycles(cycle) + " ("
                 + describe(review.findings()) + "); items that depend on it wait");
+    }
+
+    /**
+     * The agent gave up on the item after its retries: the item needs attention with the diagnosis
+     * as its finding, its unfinished changes are set aside, and items that do not depend on it go on.
+     */
+    private void escalate(WorkItem picked, String diagnosis) {
+        WorkItem item = services.work().items(project.id()).stream()
+                .filter(i -> i.id() == picked.id())
+                .findFirst()
+                .orElse(picked);
+        String findings = AgentCalls.JSON.writeValueAsString(
+                List.of(Map.of("severity", "blocker", "path", "", "message", "agent gave up: " + diagnosis)));
+        services.work().needsAttention(item.id(), findings, "agent gave up: " + diagnosis, item.reviewCycles());
+        item.startCommit().ifPresent(git::resetTo);
+        progress(item.key() + " needs attention: " + diagnosis
+                + (services.config().autonomy() == Autonomy.FULL ? "; items that do not depend on it go on" : ""));
     }
 
     /** The work tree the last step that changed it left (reviewers leave none). */

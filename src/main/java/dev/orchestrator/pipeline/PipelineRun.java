@@ -215,6 +215,8 @@ final class PipelineRun {
             return null;
         } catch (PhaseFailure e) {
             return fail(phase, start, e.getMessage());
+        } catch (AgentPause e) {
+            return paused(phase, e);
         } catch (StopSignal.StopRequested e) {
             return interrupted(phase, e.getMessage());
         } catch (InterruptedException e) {
@@ -246,6 +248,19 @@ final class PipelineRun {
                                 .map(c -> " (workspace rolled back to " + shortSha(c) + ")")
                                 .orElse(""));
         return RunOutcome.FAILED;
+    }
+
+    /**
+     * Agent calls cannot go on until the person acts (a login, a budget, an agent that keeps
+     * failing): the project pauses with the diagnosis, the phase stays where it is, and /resume
+     * carries on from the last finished step.
+     */
+    private RunOutcome paused(PhaseName phase, AgentPause pause) {
+        String why = pause.getMessage();
+        services.store().projectStatus(project.id(), ProjectStatus.PAUSED, why);
+        progress(phase, "paused: " + why);
+        services.listener().waiting(project.id(), "you: " + why);
+        return RunOutcome.WAITING;
     }
 
     private RunOutcome interrupted(PhaseName phase, String why) {

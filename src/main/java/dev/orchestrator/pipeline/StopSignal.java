@@ -9,6 +9,23 @@ public final class StopSignal {
 
     public void request(String why) {
         reason = why;
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits for {@code duration}, or until a stop is asked for (then it throws, as {@link #check}
+     * does): a pipeline waiting to retry is at a safe point.
+     */
+    void sleep(java.time.Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        synchronized (this) {
+            for (long left = duration.toNanos(); left > 0 && reason == null; left = deadline - System.nanoTime()) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+        check();
     }
 
     public boolean requested() {

@@ -89,6 +89,7 @@ public final class Repl {
                 new LogCommand(),
                 new SwitchCommand(),
                 new ExportCommand(),
+                new BudgetCommand(),
                 new QuitCommand()));
         this.session = new Session(projects, terminal, style, clock, commands, engine, setup.environment());
         DefaultParser parser = new DefaultParser();

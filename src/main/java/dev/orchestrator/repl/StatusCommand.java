@@ -69,6 +69,17 @@ final class StatusCommand implements Command {
                 .findFirst()
                 .ifPresent(p -> field(
                         session, "Error", wrap(p.phase() + ": " + p.error().get(), session.width() - LABEL_WIDTH - 2)));
+        if (project.status() == dev.orchestrator.project.ProjectStatus.PAUSED) {
+            pauseReason(project, session)
+                    .ifPresent(reason -> field(session, "Paused", wrap(reason, session.width() - LABEL_WIDTH - 2)));
+        }
+        var ledger = session.engine().ledger();
+        dev.orchestrator.agent.Usage spent = ledger.projectSpend(project.id());
+        field(session, "Spent", Costs.describe(spent));
+        Costs.limits(
+                        ledger.limits(project.id()),
+                        session.engine().services().config().budget())
+                .ifPresent(limits -> field(session, "Budget", limits));
         field(session, "Idea", wrap(project.idea(), session.width() - LABEL_WIDTH - 2));
         field(session, "Workspace", project.workspace().toString());
         field(
@@ -77,11 +88,16 @@ final class StatusCommand implements Command {
                 Times.dateTime(project.createdAt()) + " (" + Times.ago(project.createdAt(), now) + ")");
         field(session, "Activity", Times.ago(summary.lastActivity(), now));
         session.println("  " + style.bold("Phases"));
+        var phaseSpend = ledger.phaseSpend(project.id());
         for (PhaseState phase : session.projects().repository().phases(project.id())) {
             String status = StatusText.paint(phase.status(), phase.status().wireName(), style);
             String attempts = phase.attempts() == 0 ? "" : "  attempts " + phase.attempts();
             String took = phase.duration(now).map(d -> "  " + Times.duration(d)).orElse("");
-            session.println("    " + String.format("%-16s", phase.phase()) + status + attempts + took);
+            String cost = java.util.Optional.ofNullable(phaseSpend.get(phase.phase()))
+                    .filter(u -> u.costMicros() > 0)
+                    .map(u -> "  " + dev.orchestrator.pipeline.Money.usd(u.costMicros()))
+                    .orElse("");
+            session.println("    " + String.format("%-16s", phase.phase()) + status + attempts + took + cost);
         }
         List<ProjectEvent> events = session.projects().repository().recentEvents(project.id(), 6);
         if (!events.isEmpty()) {
@@ -93,6 +109,19 @@ final class StatusCommand implements Command {
         }
         session.println(
                 StatusText.nextStep(project, session.engine().supervisor().isRunning(project.id())));
+    }
+
+    /** The reason the project paused, from its last {@code project_paused} event. */
+    private static Optional<String> pauseReason(Project project, Session session) {
+        return session.projects().repository().recentEvents(project.id(), 20).stream()
+                .filter(e -> e.type().equals("project_paused"))
+                .findFirst()
+                .map(e -> tools.jackson.databind.json.JsonMapper.builder()
+                        .build()
+                        .readTree(e.payload())
+                        .path("reason")
+                        .asString(""))
+                .filter(reason -> !reason.isBlank());
     }
 
     private static void field(Session session, String label, String value) {

@@ -189,7 +189,9 @@ class ResumeTest {
 
             List<Calls.Call> developer = Calls.in(home).of(Role.DEVELOPER, "W1");
             assertThat(developer).hasSize(1);
-            assertThat(developer.getFirst().prompt()).contains("An earlier attempt was interrupted");
+            // the agent's interrupted session is continued, told what happened
+            assertThat(developer.getFirst().continued()).isTrue();
+            assertThat(developer.getFirst().prompt()).contains("interrupted before it finished");
             assertThat(Calls.in(home).perStep().values()).containsOnly(1L);
             assertThat(commits(project)).containsExactlyElementsOf(ALL_COMMITS);
         }

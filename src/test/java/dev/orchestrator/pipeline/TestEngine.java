@@ -38,7 +38,12 @@ public final class TestEngine implements AutoCloseable {
     public final OrchestratorConfig config;
     public final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private TestEngine(Path home, Map<String, String> settings, Optional<PhaseName> failAt, InstantSource clock) {
+    private TestEngine(
+            Path home,
+            Map<String, String> settings,
+            Optional<PhaseName> failAt,
+            InstantSource clock,
+            Optional<dev.orchestrator.agent.Agent> fallback) {
         this.home = home;
         List<ConfigLoader.FlagSetting> flags = new ArrayList<>();
         settings.forEach((key, value) -> flags.add(new ConfigLoader.FlagSetting(key, value, "--set " + key)));
@@ -62,7 +67,7 @@ public final class TestEngine implements AutoCloseable {
                 new SqliteWorkTracker(database, InstantSource.system()),
                 new SqliteAgentLedger(database, InstantSource.system()),
                 Agents.create(config.agent(), children),
-                Agents.fallback(config.agent(), children),
+                fallback.or(() -> Agents.fallback(config.agent(), children)),
                 ContractValidator.load(),
                 new Prompts(config.prompts().dir()),
                 config,
@@ -86,7 +91,19 @@ public final class TestEngine implements AutoCloseable {
         all.put("workspace", home.resolve("workspace").toString());
         all.put("recovery.shutdown_grace_seconds", "2");
         all.putAll(settings);
-        return new TestEngine(home, all, failAt, clock);
+        return new TestEngine(home, all, failAt, clock, Optional.empty());
+    }
+
+    /** As above, with {@code fallback} as the backend used when the scripted one has failed for good. */
+    public static TestEngine withFallback(
+            Path home, Path script, Map<String, String> settings, dev.orchestrator.agent.Agent fallback) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("agent.backend", "scripted");
+        all.put("agent.script", script.toString());
+        all.put("workspace", home.resolve("workspace").toString());
+        all.put("recovery.shutdown_grace_seconds", "2");
+        all.putAll(settings);
+        return new TestEngine(home, all, Optional.empty(), InstantSource.system(), Optional.of(fallback));
     }
 
     /** Writes a script file in {@code folder} and returns its path. */
