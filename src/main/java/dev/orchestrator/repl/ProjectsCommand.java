@@ -51,6 +51,7 @@ final class ProjectsCommand implements Command {
                 Table.Column.left("STATUS"),
                 Table.Column.left("PHASE"),
                 Table.Column.right("PROGRESS"),
+                Table.Column.right("COST"),
                 Table.Column.left("LAST ACTIVITY")));
         for (ProjectSummary summary : projects.items()) {
             var project = summary.project();
@@ -62,6 +63,7 @@ final class ProjectsCommand implements Command {
                     Table.Cell.plain(
                             project.currentPhase().map(Object::toString).orElse(style.dash())),
                     Table.Cell.plain(progress(summary, style)),
+                    Table.Cell.plain(cost(session, project.id())),
                     new Table.Cell(Times.ago(summary.lastActivity(), now), style::dim)));
         }
         List<String> lines = new ArrayList<>(table.render(session.width(), style));
@@ -76,6 +78,11 @@ final class ProjectsCommand implements Command {
                                 ? " " + style.dot() + " /projects " + (projects.number() + 1) + " for more"
                                 : "");
         session.println(style.dim(footer + " " + style.dot() + " /status <id> for details"));
+    }
+
+    private static String cost(Session session, dev.orchestrator.project.ProjectId id) {
+        long micros = session.engine().ledger().projectSpend(id).costMicros();
+        return micros == 0 ? session.style().dash() : dev.orchestrator.pipeline.Money.usd(micros);
     }
 
     private static String progress(ProjectSummary summary, Style style) {

@@ -51,13 +51,51 @@ public final class ProjectExport {
             root.set("phases", array(rows(dsl, PHASES, PHASES.PROJECT_ID, project)));
             root.set("phase_outputs", array(rows(dsl, PHASE_OUTPUTS, PHASE_OUTPUTS.PROJECT_ID, project)));
             root.set("work_items", array(rows(dsl, WORK_ITEMS, WORK_ITEMS.PROJECT_ID, project)));
-            root.set("agent_sessions", array(rows(dsl, AGENT_SESSIONS, AGENT_SESSIONS.PROJECT_ID, project)));
+            List<Map<String, Object>> sessions = rows(dsl, AGENT_SESSIONS, AGENT_SESSIONS.PROJECT_ID, project);
+            root.set("agent_sessions", array(sessions));
+            root.set("spend", spend(sessions));
             root.set("approvals", array(rows(dsl, APPROVALS, APPROVALS.PROJECT_ID, project)));
             root.set("clarifications", array(rows(dsl, CLARIFICATIONS, CLARIFICATIONS.PROJECT_ID, project)));
             root.set("events", array(rows(dsl, EVENTS, EVENTS.PROJECT_ID, project)));
             return java.util.Optional.of(
                     StoreJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         });
+    }
+
+    private static final List<String> USAGE_COLUMNS =
+            List.of("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_micros");
+
+    /** What the agent sessions used: in all, per phase and per work item id. */
+    private static ObjectNode spend(List<Map<String, Object>> sessions) {
+        ObjectNode spend = StoreJson.MAPPER.createObjectNode();
+        ObjectNode total = spend.putObject("total");
+        ObjectNode phases = spend.putObject("phases");
+        ObjectNode items = spend.putObject("work_items");
+        for (Map<String, Object> session : sessions) {
+            add(total, session);
+            add(
+                    phases.has(session.get("phase").toString())
+                            ? (ObjectNode) phases.get(session.get("phase").toString())
+                            : phases.putObject(session.get("phase").toString()),
+                    session);
+            Object item = session.get("work_item_id");
+            if (item != null) {
+                add(
+                        items.has(item.toString())
+                                ? (ObjectNode) items.get(item.toString())
+                                : items.putObject(item.toString()),
+                        session);
+            }
+        }
+        return spend;
+    }
+
+    private static void add(ObjectNode sums, Map<String, Object> session) {
+        for (String column : USAGE_COLUMNS) {
+            Object value = session.get(column);
+            long n = value == null ? 0 : ((Number) value).longValue();
+            sums.put(column, sums.path(column).asLong(0) + n);
+        }
     }
 
     private static <R extends Record> List<Map<String, Object>> rows(

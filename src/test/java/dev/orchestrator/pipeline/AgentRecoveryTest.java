@@ -271,6 +271,13 @@ class AgentRecoveryTest {
             var ledger = new SqliteAgentLedger(t.database, InstantSource.system());
             assertThat(ledger.projectSpend(project.id()).costMicros()).isEqualTo(1_200_000);
             assertThat(ledger.phaseSpend(project.id())).containsKeys(PhaseName.IDEATION, PhaseName.ARCHITECTURE);
+            JsonNode spend = Runs.export(t, project).path("spend");
+            assertThat(spend.path("total").path("cost_micros").asLong()).isEqualTo(1_200_000);
+            assertThat(spend.path("phases")
+                            .path("ideation")
+                            .path("input_tokens")
+                            .asLong())
+                    .isPositive();
 
             ledger.setLimits(project.id(), new AgentLedger.Limits(Optional.of(100_000_000L), Optional.empty()));
 

@@ -86,6 +86,27 @@ class ReplPipelineTest {
         repl.type("").awaitOutput("Created project 2");
     }
 
+    @Test
+    void spentBudget_pausesWithTheReason_andBudgetThenResumeFinishes() throws Exception {
+        repl = new ReplDriver(
+                home,
+                "responses:\n  - usage: {input_tokens: 1000, output_tokens: 200, cost_usd: 0.40}\n",
+                Map.of("autonomy", "full", "budget.max_usd_per_project", "1"));
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("budget is spent");
+
+        String status = repl.type("/status 1").awaitOutput("Paused; it needs your attention");
+        assertThat(status).contains("Paused", "the project's budget is spent: $1.20 of $1.00", "/budget 1 <usd>");
+        assertThat(status).contains("Spent", "$1.20 (3,000 tokens in, 600 out)", "Budget", "project $1.00");
+        assertThat(repl.type("/projects").awaitOutput("/status <id> for details"))
+                .contains("COST", "$1.20");
+
+        repl.type("/budget 1 twenty").awaitOutput("is not an amount in US dollars");
+        repl.type("/budget 1 20").awaitOutput("budget is now $20.00");
+        repl.type("/resume 1").awaitOutput("project 1 completed");
+    }
+
     /** Waits until {@code text} has been shown {@code times} times. */
     private void await(int times, String text) {
         org.awaitility.Awaitility.await()
