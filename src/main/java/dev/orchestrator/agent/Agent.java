@@ -20,6 +20,11 @@ public interface Agent {
         return java.util.Optional.empty();
     }
 
+    /** What the backend is on this machine: its program, version and model, or why it cannot run. */
+    default AgentStatus status() {
+        return new AgentStatus(name(), "", java.util.Optional.empty(), java.util.Optional.empty(), unavailable());
+    }
+
     /** Whether {@link AgentTask#continueSession()} is honoured, so a repair or fix continues one conversation. */
     boolean continuesSessions();
 

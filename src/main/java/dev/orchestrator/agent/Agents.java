@@ -20,7 +20,14 @@ public final class Agents {
 
     /** The {@code agent.fallback} backend, if one is configured. */
     public static Optional<Agent> fallback(AgentConfig config, ChildProcesses processes) {
-        return config.fallback().map(backend -> create(backend, config, processes));
+        return config.fallback().map(backend -> create(backend, config.forBackend(backend), processes));
+    }
+
+    /** The backends that drive a real coding agent, whether configured or not, for {@code /agents}. */
+    public static java.util.List<Agent> real(AgentConfig config, ChildProcesses processes) {
+        return java.util.List.of(
+                create(AgentBackend.CLAUDE_CODE, config.forBackend(AgentBackend.CLAUDE_CODE), processes),
+                create(AgentBackend.CODEX, config.forBackend(AgentBackend.CODEX), processes));
     }
 
     private static Agent create(AgentBackend backend, AgentConfig config, ChildProcesses processes) {

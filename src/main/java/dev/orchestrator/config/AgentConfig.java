@@ -49,6 +49,28 @@ public record AgentConfig(
         return command.or(() -> Optional.ofNullable(backend.defaultCommand()));
     }
 
+    /**
+     * These settings for another backend (the fallback, or one {@code /agents} looks at): the
+     * command and model are the configured backend's own, so the other one gets its usual command
+     * and its own default model.
+     */
+    public AgentConfig forBackend(AgentBackend other) {
+        if (other == backend) {
+            return this;
+        }
+        return new AgentConfig(
+                other,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                maxTurns,
+                env,
+                timeouts,
+                script,
+                cacheTtlSeconds,
+                prices);
+    }
+
     /** The price of a model's tokens, if the table has it. */
     public Optional<ModelPrice> price(String model) {
         return Optional.ofNullable(prices.get(model));

@@ -90,6 +90,7 @@ public final class Repl {
                 new SwitchCommand(),
                 new ExportCommand(),
                 new BudgetCommand(),
+                new AgentsCommand(),
                 new QuitCommand()));
         this.session = new Session(projects, terminal, style, clock, commands, engine, setup.environment());
         DefaultParser parser = new DefaultParser();
@@ -356,12 +357,34 @@ public final class Repl {
         }
     }
 
+    /** The agent in use: its version and model, or why it cannot run and what to do. */
+    private void printAgent(Style style) {
+        var services = session.engine().services();
+        dev.orchestrator.agent.AgentStatus status = services.agent().status();
+        String fallback = services.fallback()
+                .map(f -> " " + style.dot() + " fallback " + f.name()
+                        + (f.unavailable().isPresent() ? " (unavailable: /agents)" : ""))
+                .orElse("");
+        if (status.available()) {
+            session.println("Agent: " + status.backend()
+                    + status.version().map(v -> " " + v).orElse("")
+                    + " " + style.dot() + " model " + status.model().orElse("its default") + fallback);
+        } else {
+            session.println(style.yellow("Agent: " + status.backend() + " cannot run: ")
+                    + status.problem().orElseThrow() + fallback + " " + style.dot()
+                    + " new projects wait until it can; /agents shows every backend");
+        }
+    }
+
     private void printBanner() {
         Style style = session.style();
         session.println(
                 style.bold("Orchestrator " + setup.version()) + " " + style.dot() + " database " + setup.database());
         for (String warning : setup.warnings()) {
             session.println(style.yellow("warning: ") + warning);
+        }
+        if (!session.engine().agentName().equals("scripted")) {
+            printAgent(style);
         }
         if (session.engine().agentName().equals("scripted")) {
             session.println(style.yellow("Agent: scripted") + " " + style.dash() + " replies are replayed from "

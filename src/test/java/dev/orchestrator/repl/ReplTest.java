@@ -39,6 +39,16 @@ class ReplTest {
     }
 
     @Test
+    void agents_listsEveryRealBackendWithItsStatusAndTheOneInUse() throws Exception {
+        start().awaitOutput("> ");
+
+        String shown = repl.type("/agents").awaitOutput("agent.backend is scripted");
+
+        assertThat(shown).contains("BACKEND", "STATUS", "VERSION", "MODEL", "claude-code", "codex");
+        assertThat(repl.type("/agents now").awaitOutput("takes no arguments")).contains("error");
+    }
+
+    @Test
     void banner_summarisesExistingProjects() throws Exception {
         try (var first = new ReplDriver(home)) {
             first.service.create("one", "one");
@@ -112,9 +122,9 @@ class ReplTest {
         String table = shown.substring(shown.indexOf("ID  NAME"));
         assertThat(table.lines().limit(3))
                 .containsExactly(
-                        "ID  NAME                STATUS       PHASE  PROGRESS  LAST ACTIVITY",
-                        " 2  a-much-longer-name  not started  -             -  just now",
-                        " 1  alpha               not started  -             -  just now");
+                        "ID  NAME                STATUS       PHASE  PROGRESS  COST  LAST ACTIVITY",
+                        " 2  a-much-longer-name  not started  -             -     -  just now",
+                        " 1  alpha               not started  -             -     -  just now");
     }
 
     @Test
