@@ -1,0 +1,28 @@
+package dev.orchestrator.agent;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code /agents} shows about a backend.
+ *
+ * @param backend the backend's name ({@code codex})
+ * @param command the program it runs, as found (a full path) or as configured when not found
+ * @param version the program's version, when it could be asked
+ * @param model the model it uses, when configured
+ * @param problem why it cannot run, with the fix; empty when it can
+ */
+public record AgentStatus(
+        String backend, String command, Optional<String> version, Optional<String> model, Optional<String> problem) {
+    public AgentStatus {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(problem, "problem");
+    }
+
+    public boolean available() {
+        return problem.isEmpty();
+    }
+}
