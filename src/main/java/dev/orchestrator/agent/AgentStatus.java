@@ -21,8 +21,4 @@ public record AgentStatus(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(problem, "problem");
     }
-
-    public boolean available() {
-        return problem.isEmpty();
-    }
 }
