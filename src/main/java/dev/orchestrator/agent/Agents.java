@@ -33,7 +33,8 @@ public final class Agents {
     private static Agent create(AgentBackend backend, AgentConfig config, ChildProcesses processes) {
         return switch (backend) {
             case SCRIPTED -> new ScriptedAgent(config.script().orElseThrow());
-            case CLAUDE_CODE, CODEX -> new NotInThisVersion(backend);
+            case CODEX -> new dev.orchestrator.agent.codex.CodexAgent(config, processes);
+            case CLAUDE_CODE -> new NotInThisVersion(backend);
         };
     }
 

@@ -1,0 +1,134 @@
+package dev.orchestrator.pipeline;
+
+import static dev.orchestrator.agent.fake.FakeResponsesApi.exec;
+import static dev.orchestrator.agent.fake.FakeResponsesApi.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.agent.codex.RealCodex;
+import dev.orchestrator.agent.fake.FakeResponsesApi;
+import dev.orchestrator.agent.fake.FakeResponsesApi.Reply;
+import dev.orchestrator.agent.fake.FakeResponsesApi.Request;
+import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectStatus;
+import dev.orchestrator.work.WorkItemStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One whole project, idea to tested repository, through the real Codex CLI: the fake API answers
+ * each call by the contract its prompt asks for, and the developer writes its file with Codex's own
+ * shell tool.
+ */
+class CodexPipelineIT {
+    private static final Pattern CONTRACT = Pattern.compile("Schema of `([a-z_]+\\.v1)`");
+
+    @RegisterExtension
+    final FakeResponsesApi api = new FakeResponsesApi();
+
+    @TempDir
+    Path home;
+
+    @Test
+    void anIdeaBecomesATestedRepository_throughTheRealCodexCli() throws Exception {
+        api.answerWith(CodexPipelineIT::answer);
+        Path codexHome = RealCodex.home(api);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("agent.backend", "codex");
+        settings.put("agent.command", RealCodex.program().toString());
+        settings.put("agent.model", "gpt-5.5");
+        StringBuilder env = new StringBuilder();
+        RealCodex.env(codexHome)
+                .forEach((key, value) -> env.append("    ")
+                        .append(key)
+                        .append(": ")
+                        .append(value)
+                        .append('\n'));
+        // agent.env is a map: the home's config.yaml can set it, a --set flag cannot
+        Files.writeString(home.resolve("config.yaml"), "agent:\n  env:\n" + env);
+        settings.put("autonomy", "full");
+        Path script = TestEngine.script(home.resolve("s"), "responses: []\n");
+
+        try (TestEngine t = TestEngine.start(home, script, settings, Optional.empty())) {
+            assertThat(t.engine.services().agent().name()).isEqualTo("codex");
+            Project project = t.service.create("a tool that greets", "greeter");
+
+            RunOutcome outcome = Runs.run(t, project);
+
+            assertThat(outcome).as(Runs.progress(t)).isEqualTo(RunOutcome.COMPLETED);
+            assertThat(Runs.status(t, project)).isEqualTo(ProjectStatus.COMPLETED);
+            assertThat(t.engine.items(project.id())).extracting(i -> i.status()).containsOnly(WorkItemStatus.DONE);
+            assertThat(Files.readString(project.workspace().resolve("hello.txt")))
+                    .isEqualTo("hello");
+            assertThat(Runs.commits(project)).contains("W1: Write the greeting");
+            assertThat(Runs.progress(t)).contains("Bash: printf hello > hello.txt");
+            List<String> contracts =
+                    api.requests().stream().map(r -> contract(r.prompt())).toList();
+            assertThat(contracts)
+                    .contains("requirements.v1", "architecture.v1", "work_plan.v1", "dev_result.v1", "review.v1");
+            try (var logs = Files.walk(project.workspace().resolve(".orchestrator/logs"))) {
+                assertThat(logs.filter(f -> f.toString().endsWith(".jsonl"))).isNotEmpty();
+            }
+        }
+    }
+
+    private static String contract(String prompt) {
+        Matcher m = CONTRACT.matcher(prompt);
+        String last = "";
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    private static Reply answer(Request request) {
+        String prompt = request.prompt();
+        return switch (contract(prompt)) {
+            case "requirements.v1" -> reply("""
+                    {"contract":"requirements.v1","name":"Greeter","summary":"Writes a greeting.",
+                     "features":[{"id":"F1","title":"Greeting","description":"hello.txt holds hello.","priority":"must"}],
+                     "constraints":[],"questions":[]}""");
+            case "architecture.v1" -> reply("""
+                    {"contract":"architecture.v1","summary":"One text file.",
+                     "stack":{"language":"text","frameworks":[],"storage":"none"},
+                     "components":[{"name":"greeting","responsibility":"The greeting.","paths":["hello.txt"]}],
+                     "commands":{"setup":"true","build":"true","test":"test -f hello.txt","run":"cat hello.txt"},
+                     "questions":[]}""");
+            case "work_plan.v1" -> reply("""
+                    {"contract":"work_plan.v1","items":[{"key":"W1","title":"Write the greeting",
+                     "description":"Create hello.txt holding hello.","acceptance":["hello.txt holds hello"],
+                     "depends_on":[],"priority":1}]}""");
+            case "dev_result.v1" -> develop(request, prompt.startsWith("# Scaffold"));
+            case "review.v1" -> reply("""
+                    {"contract":"review.v1","status":"pass","summary":"hello.txt is there.","findings":[]}""");
+            default -> message("I was not asked for a contract I know.");
+        };
+    }
+
+    /** The scaffold answers at once; a work item first runs a shell command, then answers. */
+    private static Reply develop(Request request, boolean scaffold) {
+        if (scaffold) {
+            return reply("""
+                    {"contract":"dev_result.v1","status":"done","summary":"Nothing to scaffold.","files":[],
+                     "blocker":null}""");
+        }
+        if (request.toolOutputsThisTurn().isEmpty()) {
+            return exec("printf hello > hello.txt");
+        }
+        return reply("""
+                {"contract":"dev_result.v1","status":"done","summary":"Wrote hello.txt.","files":["hello.txt"],
+                 "blocker":null}""");
+    }
+
+    private static Reply reply(String json) {
+        return message("Done.\n\n```json\n" + json.replace("\n", "") + "\n```");
+    }
+}
