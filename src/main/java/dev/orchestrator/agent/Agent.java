@@ -20,6 +20,11 @@ public interface Agent {
         return java.util.Optional.empty();
     }
 
+    /** What {@code /agents} shows: the program, its version, the model and any problem. */
+    default AgentStatus status() {
+        return new AgentStatus(name(), name(), java.util.Optional.empty(), java.util.Optional.empty(), unavailable());
+    }
+
     /** Whether {@link AgentTask#continueSession()} is honoured, so a repair or fix continues one conversation. */
     boolean continuesSessions();
 

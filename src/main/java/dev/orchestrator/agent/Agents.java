@@ -1,5 +1,6 @@
 package dev.orchestrator.agent;
 
+import dev.orchestrator.agent.claude.ClaudeCodeAgent;
 import dev.orchestrator.config.AgentBackend;
 import dev.orchestrator.config.AgentConfig;
 import dev.orchestrator.process.ChildProcesses;
@@ -26,7 +27,8 @@ public final class Agents {
     private static Agent create(AgentBackend backend, AgentConfig config, ChildProcesses processes) {
         return switch (backend) {
             case SCRIPTED -> new ScriptedAgent(config.script().orElseThrow());
-            case CLAUDE_CODE, CODEX -> new NotInThisVersion(backend);
+            case CLAUDE_CODE -> new ClaudeCodeAgent(config, processes);
+            case CODEX -> new NotInThisVersion(backend);
         };
     }
 
