@@ -109,12 +109,12 @@ public final class ClaudeCodeAgent implements Agent {
         try {
             result = runner.run(command, run);
         } catch (CommandException e) {
-            return new AgentResult(
-                    "",
-                    Optional.empty(),
-                    Usage.NONE,
-                    new AgentResult.Outcome.Failure(
-                            ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX));
+            // a program that is there but cannot start (an argument list over the kernel's limit) is no missing binary
+            AgentResult.Outcome.Failure failure = setup.locate().isEmpty()
+                    ? new AgentResult.Outcome.Failure(
+                            ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX)
+                    : new AgentResult.Outcome.Failure(ErrorClass.CRASH, e.getMessage());
+            return new AgentResult("", Optional.empty(), Usage.NONE, failure);
         }
         return new AgentResult(
                 run.text(), run.sessionId(), run.usage(), Outcomes.of(run, result, task.stall(), task.timeout()));

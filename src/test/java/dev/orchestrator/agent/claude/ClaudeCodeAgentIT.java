@@ -227,6 +227,15 @@ class ClaudeCodeAgentIT {
     }
 
     @Test
+    void promptOverTheKernelsArgumentLimit_isACrashNotAMissingBinary() throws Exception {
+        AgentResult result = run(agent(0), "x".repeat(200 * 1024));
+
+        Outcome.Failure failure = (Outcome.Failure) result.outcome();
+        assertThat(failure.errorClass()).isEqualTo(ErrorClass.CRASH);
+        assertThat(failure.message()).doesNotContain("npm i -g");
+    }
+
+    @Test
     void installedWithAKey_isAvailableWithItsVersion() {
         var status = agent(0).status();
 
