@@ -47,7 +47,12 @@ class JarIT {
     }
 
     private Map<String, String> home() {
-        return Map.of("ORCHESTRATOR_HOME", dir.resolve("home").toString());
+        // a Claude Code that is surely missing, whatever this machine has installed
+        return Map.of(
+                "ORCHESTRATOR_HOME",
+                dir.resolve("home").toString(),
+                "ORCHESTRATOR_AGENT_COMMAND",
+                dir.resolve("no-claude").toString());
     }
 
     @Test
@@ -60,7 +65,8 @@ class JarIT {
         assertThat(first.out())
                 .contains("Created project 1 - cli-todo-tags")
                 .contains("Created project 2 - weather-board")
-                .contains("The project waits: the claude-code runner is not part of this version")
+                .contains("The project waits: Claude Code is not installed")
+                .contains("npm i -g @anthropic-ai/claude-code")
                 .contains(" 2  weather-board  paused")
                 .contains(" 1  cli-todo-tags  paused")
                 .contains("2 projects");

@@ -1,0 +1,122 @@
+package dev.orchestrator.agent.claude;
+
+import dev.orchestrator.agent.Agent;
+import dev.orchestrator.agent.AgentListener;
+import dev.orchestrator.agent.AgentResult;
+import dev.orchestrator.agent.AgentStatus;
+import dev.orchestrator.agent.AgentTask;
+import dev.orchestrator.agent.ErrorClass;
+import dev.orchestrator.agent.Usage;
+import dev.orchestrator.config.AgentBackend;
+import dev.orchestrator.config.AgentConfig;
+import dev.orchestrator.process.ChildProcesses;
+import dev.orchestrator.process.Command;
+import dev.orchestrator.process.CommandException;
+import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code claude-code} backend: runs {@code claude -p} in the task's folder with
+ * {@code --output-format stream-json}, reports what it does as it happens, and turns its result
+ * line into an {@link AgentResult}. Claude Code retries 429 and 529 itself (up to
+ * {@code CLAUDE_CODE_MAX_RETRIES}, 10 by default, reporting each as {@code system/api_retry});
+ * Orchestrator's own recovery works above that.
+ *
+ * <p>Thread-safe: each call owns its process; the availability check is cached for a minute.
+ */
+public final class ClaudeCodeAgent implements Agent {
+    /** Long enough for any line Claude Code prints (a Write of a large file is one line). */
+    static final int MAX_LINE_CHARS = 8 * 1024 * 1024;
+
+    private static final Duration CHECK_TTL = Duration.ofMinutes(1);
+
+    private final String program;
+    private final Optional<String> model;
+    private final int maxTurns;
+    private final Map<String, String> env;
+    private final CommandRunner runner;
+    private final ClaudeSetup setup;
+    private volatile Checked checked;
+
+    private record Checked(long atNanos, ClaudeSetup.Check check) {}
+
+    public ClaudeCodeAgent(AgentConfig config, ChildProcesses processes) {
+        this.program = config.command().orElse(AgentBackend.CLAUDE_CODE.defaultCommand());
+        this.model = config.model();
+        this.maxTurns = config.maxTurns();
+        this.env = config.env();
+        this.runner = new CommandRunner(processes);
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(env);
+        this.setup = new ClaudeSetup(program, environment, runner);
+    }
+
+    @Override
+    public String name() {
+        return AgentBackend.CLAUDE_CODE.toString();
+    }
+
+    @Override
+    public boolean continuesSessions() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return check().problem();
+    }
+
+    @Override
+    public AgentStatus status() {
+        ClaudeSetup.Check check = check();
+        return new AgentStatus(name(), program, check.version(), model, check.problem());
+    }
+
+    private ClaudeSetup.Check check() {
+        Checked last = checked;
+        if (last != null && System.nanoTime() - last.atNanos() < CHECK_TTL.toNanos()) {
+            return last.check();
+        }
+        ClaudeSetup.Check check;
+        try {
+            check = setup.check();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ClaudeSetup.Check(Optional.empty(), Optional.of("the check of Claude Code was interrupted"));
+        }
+        checked = new Checked(System.nanoTime(), check);
+        return check;
+    }
+
+    @Override
+    public AgentResult run(AgentTask task, AgentListener listener) throws InterruptedException {
+        Command command = Command.of(
+                        ClaudeCommand.arguments(
+                                setup.locate().map(Path::toString).orElse(program), model, maxTurns, task),
+                        task.workDir(),
+                        task.logFile(),
+                        task.timeout())
+                .withEnvironment(env)
+                .withStallTimeout(task.stall())
+                .withMaxLineChars(MAX_LINE_CHARS);
+        ClaudeRun run = new ClaudeRun(task.workDir(), listener);
+        CommandResult result;
+        try {
+            result = runner.run(command, run);
+        } catch (CommandException e) {
+            // a program that is there but cannot start (an argument list over the kernel's limit) is no missing binary
+            AgentResult.Outcome.Failure failure = setup.locate().isEmpty()
+                    ? new AgentResult.Outcome.Failure(
+                            ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX)
+                    : new AgentResult.Outcome.Failure(ErrorClass.CRASH, e.getMessage());
+            return new AgentResult("", Optional.empty(), Usage.NONE, failure);
+        }
+        return new AgentResult(
+                run.text(), run.sessionId(), run.usage(), Outcomes.of(run, result, task.stall(), task.timeout()));
+    }
+}
