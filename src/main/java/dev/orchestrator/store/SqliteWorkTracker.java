@@ -10,6 +10,9 @@ import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.work.WorkProgress;
 import dev.orchestrator.work.WorkTracker;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -25,8 +28,8 @@ import org.jooq.DSLContext;
 
 /**
  * Work items in SQLite: each change one transaction with its event. Claiming and completing an
- * item, done for every item, are single {@code UPDATE ... RETURNING} statements on the writer
- * thread (see {@link SqlitePipelineStore}).
+ * item, done for every item, are single {@code UPDATE ... RETURNING} statements kept prepared on the
+ * writer thread, their payloads and results built on the caller's (see {@link SqlitePipelineStore}).
  */
 public final class SqliteWorkTracker implements WorkTracker {
     private static final Comparator<WorkItem> ORDER = Comparator.comparingInt(WorkItem::priority)
@@ -47,7 +50,8 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public List<WorkItem> create(ProjectId project, List<NewWorkItem> items) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             boolean started = dsl.fetchExists(
                     WORK_ITEMS,
@@ -111,7 +115,7 @@ public final class SqliteWorkTracker implements WorkTracker {
                 insert.execute();
             }
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     project.value(),
                     now,
                     "items_created",
@@ -176,55 +180,129 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public WorkItem claim(long itemId, String startCommit) {
-        return database.write(dsl -> {
-            Instant now = now();
-            WorkItemsRecord row = dsl.update(WORK_ITEMS)
-                    .set(WORK_ITEMS.STATUS, WorkItemStatus.IN_PROGRESS.wireName())
-                    .set(WORK_ITEMS.ATTEMPTS, WORK_ITEMS.ATTEMPTS.plus(1))
-                    .set(WORK_ITEMS.REVIEW_CYCLES, 0)
-                    .set(WORK_ITEMS.START_COMMIT, startCommit)
-                    .set(WORK_ITEMS.UPDATED_AT, now)
-                    .where(WORK_ITEMS.ID.eq(itemId))
-                    .returning()
-                    .fetchOptional()
-                    .orElseThrow(() -> missing(itemId));
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("start_commit", startCommit));
+        ItemRow row = database.change(w -> {
+            PreparedStatement update = w.prepared(CLAIM);
+            update.setString(1, WorkItemStatus.IN_PROGRESS.wireName());
+            update.setString(2, startCommit);
+            update.setLong(3, now.toEpochMilli());
+            update.setLong(4, itemId);
+            ItemRow claimed;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missing(itemId);
+                }
+                claimed = ItemRow.of(rs);
+            }
             SqliteProjectRepository.appendEvent(
-                    dsl,
-                    row.getProjectId(),
+                    w,
+                    claimed.projectId(),
                     now,
                     "item_claimed",
-                    Map.of("item", row.getItemKey(), "attempt", row.getAttempts(), "start_commit", startCommit));
-            return toItem(row);
+                    StoreJson.with(StoreJson.with(payload, "item", claimed.key()), "attempt", claimed.attempts()));
+            return claimed;
         });
+        return row.toItem();
     }
+
+    private static final String CLAIM = "UPDATE work_items SET status = ?, attempts = attempts + 1, review_cycles = 0,"
+            + " start_commit = ?, updated_at = ? WHERE id = ? RETURNING " + ItemRow.COLUMNS;
 
     @Override
     public void complete(long itemId, String commit, int reviewCycles) {
-        database.write(dsl -> {
-            Instant now = now();
-            var row = dsl.update(WORK_ITEMS)
-                    .set(WORK_ITEMS.STATUS, WorkItemStatus.DONE.wireName())
-                    .set(WORK_ITEMS.COMMIT_SHA, commit)
-                    .set(WORK_ITEMS.REVIEW_CYCLES, reviewCycles)
-                    .set(WORK_ITEMS.COMPLETED_AT, now)
-                    .set(WORK_ITEMS.UPDATED_AT, now)
-                    .where(WORK_ITEMS.ID.eq(itemId))
-                    .returningResult(WORK_ITEMS.PROJECT_ID, WORK_ITEMS.ITEM_KEY)
-                    .fetchOptional()
-                    .orElseThrow(() -> missing(itemId));
-            SqliteProjectRepository.appendEvent(
-                    dsl,
-                    row.value1(),
-                    now,
-                    "item_done",
-                    Map.of("item", row.value2(), "commit", commit, "review_cycles", reviewCycles));
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("commit", commit, "review_cycles", reviewCycles));
+        database.change(w -> {
+            PreparedStatement update = w.prepared(COMPLETE);
+            update.setString(1, WorkItemStatus.DONE.wireName());
+            update.setString(2, commit);
+            update.setInt(3, reviewCycles);
+            update.setLong(4, now.toEpochMilli());
+            update.setLong(5, now.toEpochMilli());
+            update.setLong(6, itemId);
+            long projectId;
+            String key;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missing(itemId);
+                }
+                projectId = rs.getLong(1);
+                key = rs.getString(2);
+            }
+            SqliteProjectRepository.appendEvent(w, projectId, now, "item_done", StoreJson.with(payload, "item", key));
             return null;
         });
     }
 
+    private static final String COMPLETE = "UPDATE work_items SET status = ?, commit_sha = ?, review_cycles = ?,"
+            + " completed_at = ?, updated_at = ? WHERE id = ? RETURNING project_id, item_key";
+
+    /**
+     * A work item's columns as a change returns them, so that their JSON is parsed on the caller's
+     * thread rather than the writer's.
+     */
+    private record ItemRow(
+            long id,
+            long projectId,
+            String key,
+            String title,
+            String description,
+            String acceptance,
+            String dependsOn,
+            int priority,
+            String status,
+            int attempts,
+            int reviewCycles,
+            String startCommit,
+            String commit,
+            String findings,
+            String guidance) {
+        static final String COLUMNS = "id, project_id, item_key, title, description, acceptance, depends_on, priority,"
+                + " status, attempts, review_cycles, start_commit, commit_sha, findings, guidance";
+
+        static ItemRow of(ResultSet rs) throws SQLException {
+            return new ItemRow(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getInt(8),
+                    rs.getString(9),
+                    rs.getInt(10),
+                    rs.getInt(11),
+                    rs.getString(12),
+                    rs.getString(13),
+                    rs.getString(14),
+                    rs.getString(15));
+        }
+
+        WorkItem toItem() {
+            return new WorkItem(
+                    id,
+                    key,
+                    title,
+                    description,
+                    SqlitePipelineStore.strings(acceptance),
+                    SqlitePipelineStore.strings(dependsOn),
+                    priority,
+                    WorkItemStatus.fromWireName(status),
+                    attempts,
+                    reviewCycles,
+                    Optional.ofNullable(startCommit),
+                    Optional.ofNullable(commit),
+                    Optional.ofNullable(findings),
+                    Optional.ofNullable(guidance));
+        }
+    }
+
     @Override
     public void needsAttention(long itemId, String findings, String reason, int reviewCycles) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.NEEDS_ATTENTION.wireName());
@@ -233,7 +311,7 @@ public final class SqliteWorkTracker implements WorkTracker {
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     row.getProjectId(),
                     now,
                     "item_needs_attention",
@@ -244,7 +322,8 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public void retry(long itemId, String guidance) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.TODO.wireName());
@@ -252,21 +331,22 @@ public final class SqliteWorkTracker implements WorkTracker {
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl, row.getProjectId(), now, "item_retry", Map.of("item", row.getItemKey(), "guidance", guidance));
+                    w, row.getProjectId(), now, "item_retry", Map.of("item", row.getItemKey(), "guidance", guidance));
             return null;
         });
     }
 
     @Override
     public void skip(long itemId) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.SKIPPED.wireName());
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl, row.getProjectId(), now, "item_skipped", Map.of("item", row.getItemKey()));
+                    w, row.getProjectId(), now, "item_skipped", Map.of("item", row.getItemKey()));
             return null;
         });
     }
@@ -295,20 +375,22 @@ public final class SqliteWorkTracker implements WorkTracker {
     }
 
     private static WorkItem toItem(WorkItemsRecord row) {
-        return new WorkItem(
-                row.getId(),
-                row.getItemKey(),
-                row.getTitle(),
-                row.getDescription(),
-                SqlitePipelineStore.strings(row.getAcceptance()),
-                SqlitePipelineStore.strings(row.getDependsOn()),
-                row.getPriority(),
-                WorkItemStatus.fromWireName(row.getStatus()),
-                row.getAttempts(),
-                row.getReviewCycles(),
-                Optional.ofNullable(row.getStartCommit()),
-                Optional.ofNullable(row.getCommitSha()),
-                Optional.ofNullable(row.getFindings()),
-                Optional.ofNullable(row.getGuidance()));
+        return new ItemRow(
+                        row.getId(),
+                        row.getProjectId(),
+                        row.getItemKey(),
+                        row.getTitle(),
+                        row.getDescription(),
+                        row.getAcceptance(),
+                        row.getDependsOn(),
+                        row.getPriority(),
+                        row.getStatus(),
+                        row.getAttempts(),
+                        row.getReviewCycles(),
+                        row.getStartCommit(),
+                        row.getCommitSha(),
+                        row.getFindings(),
+                        row.getGuidance())
+                .toItem();
     }
 }
