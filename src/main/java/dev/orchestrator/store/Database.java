@@ -110,6 +110,9 @@ public final class Database implements AutoCloseable {
                             ? SQLiteConfig.SynchronousMode.FULL
                             : SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // sqlite-jdbc would otherwise run a query for the generated key after every INSERT; one
+            // that is asked for (getGeneratedKeys) is still fetched then
+            config.setGetGeneratedKeys(false);
             // Reads and writes use separate connections: in WAL mode a read never waits for a commit.
             return new Database(absolute, config.createConnection(url), config.createConnection(url));
         } catch (SQLException e) {

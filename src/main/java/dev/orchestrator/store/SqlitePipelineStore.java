@@ -26,6 +26,7 @@ import dev.orchestrator.store.generated.tables.records.ApprovalsRecord;
 import dev.orchestrator.store.generated.tables.records.ClarificationsRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,31 +139,43 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void phaseStarted(ProjectId project, PhaseName phase, String startCommit, boolean resumed) {
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("phase", phase.toString(), "start_commit", startCommit));
         database.change(w -> {
-            DSLContext dsl = w.dsl();
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(PhaseStatus.RUNNING.wireName());
-            if (!resumed || row.getStartCommit() == null) {
-                row.setStartCommit(startCommit);
-            }
+            PreparedStatement update = w.prepared(resumed ? PHASE_RESUMED : PHASE_STARTED);
+            update.setString(1, PhaseStatus.RUNNING.wireName());
+            update.setString(2, startCommit);
+            int next = 3;
             if (!resumed) {
-                row.setAttempts(row.getAttempts() + 1);
-                row.setStartedAt(now);
-                row.setError(null);
+                update.setLong(next++, now.toEpochMilli());
             }
-            row.setEndedAt(null);
-            row.store();
-            setProject(dsl, project, ProjectStatus.RUNNING, Optional.of(phase), null, now);
+            update.setLong(next++, project.value());
+            update.setString(next, phase.toString());
+            int attempts;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missingPhase(project, phase);
+                }
+                attempts = rs.getInt(1);
+            }
+            setProject(w, project, ProjectStatus.RUNNING, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
                     w,
                     project.value(),
                     now,
                     resumed ? "phase_resumed" : "phase_started",
-                    Map.of("phase", phase.toString(), "attempt", row.getAttempts(), "start_commit", startCommit));
+                    StoreJson.with(payload, "attempt", attempts));
             return null;
         });
     }
+
+    private static final String PHASE_STARTED = "UPDATE phases SET status = ?, start_commit = ?,"
+            + " attempts = attempts + 1, started_at = ?, error = NULL, ended_at = NULL"
+            + " WHERE project_id = ? AND name = ? RETURNING attempts";
+    // a resumed phase keeps its attempt, start and error; its start commit unless it had none
+    private static final String PHASE_RESUMED = "UPDATE phases SET status = ?,"
+            + " start_commit = coalesce(start_commit, ?), ended_at = NULL"
+            + " WHERE project_id = ? AND name = ? RETURNING attempts";
 
     @Override
     public void phaseSkipped(ProjectId project, PhaseName phase, String reason) {
@@ -176,19 +189,15 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void phaseFailed(ProjectId project, PhaseName phase, String error, Optional<String> rolledBackTo) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("error", error);
-        rolledBackTo.ifPresent(commit -> payload.put("rolled_back_to", commit));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("error", error);
+        rolledBackTo.ifPresent(commit -> fields.put("rolled_back_to", commit));
+        String payload = StoreJson.payload(withPhase(phase, fields));
+        Instant now = now();
         database.change(w -> {
-            DSLContext dsl = w.dsl();
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(PhaseStatus.FAILED.wireName());
-            row.setEndedAt(now);
-            row.setError(error);
-            row.store();
-            setProject(dsl, project, ProjectStatus.FAILED, Optional.of(phase), error, now);
-            SqliteProjectRepository.appendEvent(w, project.value(), now, "phase_failed", withPhase(phase, payload));
+            endPhaseRow(w, project, phase, PhaseStatus.FAILED, error, now);
+            setProject(w, project, ProjectStatus.FAILED, Optional.of(phase), error, now);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "phase_failed", payload);
             return null;
         });
     }
@@ -196,9 +205,8 @@ public final class SqlitePipelineStore implements PipelineStore {
     @Override
     public void phaseInterrupted(ProjectId project, PhaseName phase, String reason) {
         database.change(w -> {
-            DSLContext dsl = w.dsl();
             Instant now = now();
-            setProject(dsl, project, ProjectStatus.STOPPED, Optional.of(phase), null, now);
+            setProject(w, project, ProjectStatus.STOPPED, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
                     w, project.value(), now, "phase_interrupted", Map.of("phase", phase.toString(), "reason", reason));
             return null;
@@ -212,18 +220,31 @@ public final class SqlitePipelineStore implements PipelineStore {
             String event,
             Map<String, ?> details,
             String error) {
+        String payload = StoreJson.payload(withPhase(phase, details));
+        Instant now = now();
         database.change(w -> {
-            DSLContext dsl = w.dsl();
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(status.wireName());
-            row.setEndedAt(now);
-            row.setError(error);
-            row.store();
-            SqliteProjectRepository.appendEvent(w, project.value(), now, event, withPhase(phase, details));
+            endPhaseRow(w, project, phase, status, error, now);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, event, payload);
             return null;
         });
     }
+
+    private static void endPhaseRow(
+            Writes w, ProjectId project, PhaseName phase, PhaseStatus status, String error, Instant now)
+            throws SQLException {
+        PreparedStatement update = w.prepared(END_PHASE);
+        update.setString(1, status.wireName());
+        update.setLong(2, now.toEpochMilli());
+        update.setString(3, error);
+        update.setLong(4, project.value());
+        update.setString(5, phase.toString());
+        if (update.executeUpdate() == 0) {
+            throw missingPhase(project, phase);
+        }
+    }
+
+    private static final String END_PHASE =
+            "UPDATE phases SET status = ?, ended_at = ?, error = ? WHERE project_id = ? AND name = ?";
 
     private static Map<String, Object> withPhase(PhaseName phase, Map<String, ?> details) {
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -235,9 +256,8 @@ public final class SqlitePipelineStore implements PipelineStore {
     @Override
     public void projectCompleted(ProjectId project) {
         database.change(w -> {
-            DSLContext dsl = w.dsl();
             Instant now = now();
-            setProject(dsl, project, ProjectStatus.COMPLETED, Optional.empty(), null, now);
+            setProject(w, project, ProjectStatus.COMPLETED, Optional.empty(), null, now);
             SqliteProjectRepository.appendEvent(w, project.value(), now, "project_completed", Map.of());
             return null;
         });
@@ -261,27 +281,22 @@ public final class SqlitePipelineStore implements PipelineStore {
     }
 
     private static void setProject(
-            DSLContext dsl,
-            ProjectId project,
-            ProjectStatus status,
-            Optional<PhaseName> phase,
-            String error,
-            Instant now) {
-        dsl.update(PROJECTS)
-                .set(PROJECTS.STATUS, status.wireName())
-                .set(PROJECTS.CURRENT_PHASE, phase.map(PhaseName::toString).orElse(null))
-                .set(PROJECTS.LAST_ERROR, error)
-                .set(PROJECTS.UPDATED_AT, now)
-                .where(PROJECTS.ID.eq(project.value()))
-                .execute();
+            Writes w, ProjectId project, ProjectStatus status, Optional<PhaseName> phase, String error, Instant now)
+            throws SQLException {
+        PreparedStatement update = w.prepared(SET_PROJECT);
+        update.setString(1, status.wireName());
+        update.setString(2, phase.map(PhaseName::toString).orElse(null));
+        update.setString(3, error);
+        update.setLong(4, now.toEpochMilli());
+        update.setLong(5, project.value());
+        update.executeUpdate();
     }
 
-    private static dev.orchestrator.store.generated.tables.records.PhasesRecord phaseRow(
-            DSLContext dsl, ProjectId project, PhaseName phase) {
-        return dsl.selectFrom(PHASES)
-                .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
-                .fetchOptional()
-                .orElseThrow(() -> new StoreException("project " + project + " has no phase " + phase + "."));
+    private static final String SET_PROJECT =
+            "UPDATE projects SET status = ?, current_phase = ?, last_error = ?, updated_at = ? WHERE id = ?";
+
+    private static StoreException missingPhase(ProjectId project, PhaseName phase) {
+        return new StoreException("project " + project + " has no phase " + phase + ".");
     }
 
     @Override
@@ -390,7 +405,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
                     .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                     .execute();
-            setProject(dsl, project, ProjectStatus.WAITING_APPROVAL, Optional.of(phase), null, now);
+            setProject(w, project, ProjectStatus.WAITING_APPROVAL, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
                     w,
                     project.value(),
@@ -425,12 +440,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .execute();
             }
             setProject(
-                    dsl,
-                    project,
-                    ProjectStatus.STOPPED,
-                    Optional.of(PhaseName.fromWireName(row.getPhase())),
-                    null,
-                    now);
+                    w, project, ProjectStatus.STOPPED, Optional.of(PhaseName.fromWireName(row.getPhase())), null, now);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("phase", row.getPhase());
             payload.put("decision", decision.wireName());
@@ -488,7 +498,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
                         .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                         .execute();
-                setProject(dsl, project, ProjectStatus.CLARIFYING, Optional.of(phase), null, now);
+                setProject(w, project, ProjectStatus.CLARIFYING, Optional.of(phase), null, now);
             }
             SqliteProjectRepository.appendEvent(
                     w,
@@ -530,7 +540,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .where(PHASES.PROJECT_ID.eq(row.getProjectId()).and(PHASES.NAME.eq(row.getPhase())))
                         .execute();
                 setProject(
-                        dsl,
+                        w,
                         new ProjectId(row.getProjectId()),
                         ProjectStatus.STOPPED,
                         Optional.of(PhaseName.fromWireName(row.getPhase())),
@@ -729,7 +739,6 @@ public final class SqlitePipelineStore implements PipelineStore {
     @Override
     public void note(ProjectId project, String type, Map<String, ?> payload) {
         database.change(w -> {
-            DSLContext dsl = w.dsl();
             SqliteProjectRepository.appendEvent(w, project.value(), now(), type, payload);
             return null;
         });

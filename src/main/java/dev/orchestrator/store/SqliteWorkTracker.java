@@ -1,7 +1,6 @@
 package dev.orchestrator.store;
 
 import static dev.orchestrator.store.generated.Tables.WORK_ITEMS;
-import static dev.orchestrator.store.generated.Tables.WORK_ITEM_DEPENDENCIES;
 
 import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.store.generated.tables.records.WorkItemsRecord;
@@ -16,9 +15,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,95 +49,72 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public List<WorkItem> create(ProjectId project, List<NewWorkItem> items) {
+        Instant now = now();
+        // the JSON is written here, on the caller's thread; the writer binds it
+        List<String[]> json = items.stream()
+                .map(item -> new String[] {
+                    StoreJson.MAPPER.writeValueAsString(item.acceptance()),
+                    StoreJson.MAPPER.writeValueAsString(item.dependsOn())
+                })
+                .toList();
+        String payload = StoreJson.payload(Map.of(
+                "count",
+                items.size(),
+                "keys",
+                items.stream().map(NewWorkItem::key).toList()));
         database.change(w -> {
-            DSLContext dsl = w.dsl();
-            Instant now = now();
-            boolean started = dsl.fetchExists(
-                    WORK_ITEMS,
-                    WORK_ITEMS
-                            .PROJECT_ID
-                            .eq(project.value())
-                            .and(WORK_ITEMS.STATUS.ne(WorkItemStatus.TODO.wireName())));
-            if (started) {
-                throw new StoreException("project " + project + " already has work items in progress; "
-                        + "a new plan cannot replace them.");
-            }
-            dsl.deleteFrom(WORK_ITEMS)
-                    .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
-                    .execute();
-            // Multi-row statements, since they run on the one writer thread: a plan's rows at once.
-            for (List<NewWorkItem> rows : chunks(items)) {
-                var insert = dsl.insertInto(
-                        WORK_ITEMS,
-                        WORK_ITEMS.PROJECT_ID,
-                        WORK_ITEMS.ITEM_KEY,
-                        WORK_ITEMS.TITLE,
-                        WORK_ITEMS.DESCRIPTION,
-                        WORK_ITEMS.ACCEPTANCE,
-                        WORK_ITEMS.DEPENDS_ON,
-                        WORK_ITEMS.PRIORITY,
-                        WORK_ITEMS.STATUS,
-                        WORK_ITEMS.CREATED_AT,
-                        WORK_ITEMS.UPDATED_AT);
-                for (NewWorkItem item : rows) {
-                    insert = insert.values(
-                            project.value(),
-                            item.key(),
-                            item.title(),
-                            item.description(),
-                            StoreJson.MAPPER.writeValueAsString(item.acceptance()),
-                            StoreJson.MAPPER.writeValueAsString(item.dependsOn()),
-                            item.priority(),
-                            WorkItemStatus.TODO.wireName(),
-                            now,
-                            now);
+            PreparedStatement started = w.prepared(STARTED_ITEMS);
+            started.setLong(1, project.value());
+            started.setString(2, WorkItemStatus.TODO.wireName());
+            try (ResultSet rs = started.executeQuery()) {
+                if (rs.next()) {
+                    throw new StoreException("project " + project + " already has work items in progress; "
+                            + "a new plan cannot replace them.");
                 }
-                insert.execute();
             }
-            // The project's items are exactly the plan's now (jOOQ returns one generated key per statement).
-            Map<String, Long> ids = dsl.select(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID)
-                    .from(WORK_ITEMS)
-                    .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
-                    .fetchMap(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID);
-            List<long[]> dependencies = new ArrayList<>();
+            PreparedStatement delete = w.prepared(DELETE_ITEMS);
+            delete.setLong(1, project.value());
+            delete.executeUpdate();
+            Map<String, Long> ids = new HashMap<>();
+            PreparedStatement insert = w.prepared(INSERT_ITEM);
+            for (int i = 0; i < items.size(); i++) {
+                NewWorkItem item = items.get(i);
+                insert.setLong(1, project.value());
+                insert.setString(2, item.key());
+                insert.setString(3, item.title());
+                insert.setString(4, item.description());
+                insert.setString(5, json.get(i)[0]);
+                insert.setString(6, json.get(i)[1]);
+                insert.setInt(7, item.priority());
+                insert.setString(8, WorkItemStatus.TODO.wireName());
+                insert.setLong(9, now.toEpochMilli());
+                insert.setLong(10, now.toEpochMilli());
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    ids.put(item.key(), rs.getLong(1));
+                }
+            }
+            PreparedStatement depend = w.prepared(INSERT_DEPENDENCY);
             for (NewWorkItem item : items) {
                 for (String dependency : item.dependsOn()) {
-                    dependencies.add(new long[] {ids.get(item.key()), ids.get(dependency)});
+                    depend.setLong(1, ids.get(item.key()));
+                    depend.setObject(2, ids.get(dependency));
+                    depend.executeUpdate();
                 }
             }
-            for (List<long[]> rows : chunks(dependencies)) {
-                var insert = dsl.insertInto(
-                        WORK_ITEM_DEPENDENCIES, WORK_ITEM_DEPENDENCIES.ITEM_ID, WORK_ITEM_DEPENDENCIES.DEPENDS_ON_ID);
-                for (long[] row : rows) {
-                    insert = insert.values(row[0], row[1]);
-                }
-                insert.execute();
-            }
-            SqliteProjectRepository.appendEvent(
-                    w,
-                    project.value(),
-                    now,
-                    "items_created",
-                    Map.of(
-                            "count",
-                            items.size(),
-                            "keys",
-                            items.stream().map(NewWorkItem::key).toList()));
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "items_created", payload);
             return null;
         });
         return items(project);
     }
 
-    /** Rows per multi-row INSERT: ten bound values each stay far below SQLite's limit of 32,766. */
-    static final int ROWS_PER_INSERT = 500;
-
-    private static <T> List<List<T>> chunks(List<T> rows) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT)));
-        }
-        return chunks;
-    }
+    private static final String STARTED_ITEMS = "SELECT 1 FROM work_items WHERE project_id = ? AND status <> ? LIMIT 1";
+    private static final String DELETE_ITEMS = "DELETE FROM work_items WHERE project_id = ?";
+    private static final String INSERT_ITEM = "INSERT INTO work_items (project_id, item_key, title, description,"
+            + " acceptance, depends_on, priority, status, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    private static final String INSERT_DEPENDENCY =
+            "INSERT INTO work_item_dependencies (item_id, depends_on_id) VALUES (?, ?)";
 
     @Override
     public List<WorkItem> items(ProjectId project) {
