@@ -110,6 +110,9 @@ public final class Database implements AutoCloseable {
                             ? SQLiteConfig.SynchronousMode.FULL
                             : SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // sqlite-jdbc would otherwise run a query for the generated key after every INSERT; one
+            // that is asked for (getGeneratedKeys) is still fetched then
+            config.setGetGeneratedKeys(false);
             // Reads and writes use separate connections: in WAL mode a read never waits for a commit.
             return new Database(absolute, config.createConnection(url), config.createConnection(url));
         } catch (SQLException e) {
@@ -140,6 +143,14 @@ public final class Database implements AutoCloseable {
      * committed. Concurrent writes share a commit (see {@link GroupCommitWriter}).
      */
     public <T> T write(Function<DSLContext, T> work) {
+        return writer.write(writes -> work.apply(writes.dsl()));
+    }
+
+    /**
+     * Like {@link #write}, for the store's own changes: with the writer's kept prepared statements
+     * as well as jOOQ (see {@link Writes}).
+     */
+    <T> T change(Change<T> work) {
         return writer.write(work);
     }
 
@@ -156,6 +167,12 @@ public final class Database implements AutoCloseable {
     /** See {@link WriteStats}. */
     public WriteStats writeStats() {
         return writer.stats();
+    }
+
+    /** A change on the write connection; it may run twice (see {@link GroupCommitWriter}). */
+    @FunctionalInterface
+    interface Change<T> {
+        T apply(Writes writes) throws SQLException;
     }
 
     /** A query on a JDBC connection. */

@@ -3,7 +3,6 @@ package dev.orchestrator.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -20,12 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one writer: every change to the database goes through here. Changes that arrive while a
- * commit is on its way are batched into the next transaction (group commit), each in its own
- * savepoint, so a thousand busy projects share one disk sync instead of queueing for a thousand,
- * and one failing change rolls back alone.
+ * commit is on its way are batched into the next transaction (group commit), so a thousand busy
+ * projects share one disk sync instead of queueing for a thousand.
  *
- * <p>Threads: the connection belongs to the {@code store-writer} thread; callers block on a future
- * until their change is committed, so nothing is acknowledged before it is durable.
+ * <p>A batch runs plainly, one change after another. When a change fails, the whole transaction is
+ * rolled back and the batch runs again with each change in its own savepoint, so that the failing
+ * change rolls back alone and the others commit: failures are rare, and two savepoint statements per
+ * change would cost every change what only a failure needs. A change may therefore run twice; it
+ * must change nothing but the database (values it returns are taken from its last run).
+ *
+ * <p>Threads: the connection and its {@link Writes} belong to the {@code store-writer} thread;
+ * callers block on a future until their change is committed, so nothing is acknowledged before it
+ * is durable.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -34,8 +38,7 @@ final class GroupCommitWriter implements AutoCloseable {
     static final int MAX_BATCH = 512;
 
     private final Path file;
-    private final Connection connection;
-    private final DSLContext dsl;
+    private final Writes writes;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -48,16 +51,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** One change: its work, and the value it produced, handed to the caller only after the commit. */
     private static final class Job<T> {
-        final Function<DSLContext, T> work;
+        final Database.Change<T> work;
         final CompletableFuture<T> result = new CompletableFuture<>();
         private T value;
 
-        Job(Function<DSLContext, T> work) {
+        Job(Database.Change<T> work) {
             this.work = work;
         }
 
-        void run(DSLContext dsl) {
-            value = work.apply(dsl);
+        void run(Writes writes) throws SQLException {
+            value = work.apply(writes);
         }
 
         void committed() {
@@ -67,16 +70,19 @@ final class GroupCommitWriter implements AutoCloseable {
 
     GroupCommitWriter(Path file, Connection connection, DSLContext dsl) {
         this.file = file;
-        this.connection = connection;
-        this.dsl = dsl;
+        this.writes = new Writes(connection, dsl);
         this.thread = Thread.ofPlatform().daemon().name("store-writer").start(this::loop);
     }
 
     /** Runs {@code work} in a transaction and returns once it is committed; its failure is rethrown. */
-    <T> T write(Function<DSLContext, T> work) {
+    <T> T write(Database.Change<T> work) {
         if (Thread.currentThread() == thread) {
             // A change made while writing another (a nested call) is part of that change.
-            return work.apply(dsl);
+            try {
+                return work.apply(writes);
+            } catch (SQLException e) {
+                throw explain(e);
+            }
         }
         if (closed) {
             throw new StoreException("the database " + file + " is closed; the change was not saved.");
@@ -134,41 +140,67 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(List<Job<?>> batch) {
-        List<Job<?>> applied = new ArrayList<>(batch.size());
         long started = System.nanoTime();
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN IMMEDIATE");
+        try {
+            writes.execute("BEGIN IMMEDIATE");
+            List<Job<?>> applied;
             try {
-                for (Job<?> job : batch) {
-                    statement.execute("SAVEPOINT change");
-                    try {
-                        job.run(dsl);
-                        statement.execute("RELEASE change");
-                        applied.add(job);
-                    } catch (RuntimeException e) {
-                        statement.execute("ROLLBACK TO change");
-                        statement.execute("RELEASE change");
-                        job.result.completeExceptionally(explain(e));
-                    }
+                if (runTogether(batch)) {
+                    applied = batch;
+                } else {
+                    rollbackQuietly();
+                    writes.execute("BEGIN IMMEDIATE");
+                    applied = runEachAlone(batch);
                 }
                 long committing = System.nanoTime();
-                statement.execute("COMMIT");
+                writes.execute("COMMIT");
                 long done = System.nanoTime();
                 workingNanos.addAndGet(committing - started);
                 committingNanos.addAndGet(done - committing);
-                transactions.incrementAndGet();
-                changes.addAndGet(applied.size());
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(statement);
+                rollbackQuietly();
                 throw e;
             }
+            transactions.incrementAndGet();
+            changes.addAndGet(applied.size());
+            applied.forEach(Job::committed);
         } catch (SQLException | RuntimeException e) {
             RuntimeException failure = explain(e);
-            log.error("committing {} changes to {} failed", applied.size(), file, e);
-            applied.forEach(job -> job.result.completeExceptionally(failure));
-            return;
+            log.error("committing a batch of {} changes to {} failed", batch.size(), file, e);
+            // the changes that failed on their own already have their failure; this does not replace it
+            batch.forEach(job -> job.result.completeExceptionally(failure));
         }
-        applied.forEach(Job::committed);
+    }
+
+    /** Runs every change of the batch; false, with the transaction to roll back, when one fails. */
+    private boolean runTogether(List<Job<?>> batch) {
+        for (Job<?> job : batch) {
+            try {
+                job.run(writes);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("a change failed in a batch of {}; running the batch again change by change", batch.size());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs each change in its own savepoint: a failing one rolls back alone and fails its caller. */
+    private List<Job<?>> runEachAlone(List<Job<?>> batch) throws SQLException {
+        List<Job<?>> applied = new ArrayList<>(batch.size());
+        for (Job<?> job : batch) {
+            writes.execute("SAVEPOINT change");
+            try {
+                job.run(writes);
+                writes.execute("RELEASE change");
+                applied.add(job);
+            } catch (SQLException | RuntimeException e) {
+                writes.execute("ROLLBACK TO change");
+                writes.execute("RELEASE change");
+                job.result.completeExceptionally(explain(e));
+            }
+        }
+        return applied;
     }
 
     /** Database failures become messages a person can act on; the application's own exceptions pass through. */
@@ -179,11 +211,12 @@ final class GroupCommitWriter implements AutoCloseable {
         return (RuntimeException) e;
     }
 
-    private static void rollbackQuietly(Statement statement) {
+    /** Rolls the transaction back; SQLite may have done so already after some failures. */
+    private void rollbackQuietly() {
         try {
-            statement.execute("ROLLBACK");
+            writes.execute("ROLLBACK");
         } catch (SQLException e) {
-            log.debug("rollback after a failed commit failed", e);
+            log.debug("rollback of {} failed", file, e);
         }
     }
 
@@ -208,10 +241,6 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            log.warn("closing the write connection to {} failed", file, e);
-        }
+        writes.close();
     }
 }

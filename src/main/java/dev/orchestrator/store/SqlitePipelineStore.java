@@ -7,6 +7,7 @@ import static dev.orchestrator.store.generated.Tables.PHASES;
 import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
 import static dev.orchestrator.store.generated.Tables.PROJECTS;
 
+import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.PhaseName;
@@ -23,6 +24,10 @@ import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectStatus;
 import dev.orchestrator.store.generated.tables.records.ApprovalsRecord;
 import dev.orchestrator.store.generated.tables.records.ClarificationsRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -34,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -64,7 +68,8 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public Claim claim(ProjectId project, String instance, Duration stale, Predicate<String> alive) {
-        return database.write(dsl -> {
+        return database.change(w -> {
+            DSLContext dsl = w.dsl();
             var row = dsl.selectFrom(PROJECTS)
                     .where(PROJECTS.ID.eq(project.value()))
                     .fetchOptional()
@@ -82,7 +87,7 @@ public final class SqlitePipelineStore implements PipelineStore {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("instance", instance);
             previous.ifPresent(p -> payload.put("previous_owner", p));
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "project_claimed", payload);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "project_claimed", payload);
             return new Claim.Claimed(previous);
         });
     }
@@ -134,30 +139,43 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void phaseStarted(ProjectId project, PhaseName phase, String startCommit, boolean resumed) {
-        database.write(dsl -> {
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(PhaseStatus.RUNNING.wireName());
-            if (!resumed || row.getStartCommit() == null) {
-                row.setStartCommit(startCommit);
-            }
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("phase", phase.toString(), "start_commit", startCommit));
+        database.change(w -> {
+            PreparedStatement update = w.prepared(resumed ? PHASE_RESUMED : PHASE_STARTED);
+            update.setString(1, PhaseStatus.RUNNING.wireName());
+            update.setString(2, startCommit);
+            int next = 3;
             if (!resumed) {
-                row.setAttempts(row.getAttempts() + 1);
-                row.setStartedAt(now);
-                row.setError(null);
+                update.setLong(next++, now.toEpochMilli());
             }
-            row.setEndedAt(null);
-            row.store();
-            setProject(dsl, project, ProjectStatus.RUNNING, Optional.of(phase), null, now);
+            update.setLong(next++, project.value());
+            update.setString(next, phase.toString());
+            int attempts;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missingPhase(project, phase);
+                }
+                attempts = rs.getInt(1);
+            }
+            setProject(w, project, ProjectStatus.RUNNING, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     project.value(),
                     now,
                     resumed ? "phase_resumed" : "phase_started",
-                    Map.of("phase", phase.toString(), "attempt", row.getAttempts(), "start_commit", startCommit));
+                    StoreJson.with(payload, "attempt", attempts));
             return null;
         });
     }
+
+    private static final String PHASE_STARTED = "UPDATE phases SET status = ?, start_commit = ?,"
+            + " attempts = attempts + 1, started_at = ?, error = NULL, ended_at = NULL"
+            + " WHERE project_id = ? AND name = ? RETURNING attempts";
+    // a resumed phase keeps its attempt, start and error; its start commit unless it had none
+    private static final String PHASE_RESUMED = "UPDATE phases SET status = ?,"
+            + " start_commit = coalesce(start_commit, ?), ended_at = NULL"
+            + " WHERE project_id = ? AND name = ? RETURNING attempts";
 
     @Override
     public void phaseSkipped(ProjectId project, PhaseName phase, String reason) {
@@ -171,33 +189,26 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void phaseFailed(ProjectId project, PhaseName phase, String error, Optional<String> rolledBackTo) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("error", error);
-        rolledBackTo.ifPresent(commit -> payload.put("rolled_back_to", commit));
-        database.write(dsl -> {
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(PhaseStatus.FAILED.wireName());
-            row.setEndedAt(now);
-            row.setError(error);
-            row.store();
-            setProject(dsl, project, ProjectStatus.FAILED, Optional.of(phase), error, now);
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "phase_failed", withPhase(phase, payload));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("error", error);
+        rolledBackTo.ifPresent(commit -> fields.put("rolled_back_to", commit));
+        String payload = StoreJson.payload(withPhase(phase, fields));
+        Instant now = now();
+        database.change(w -> {
+            endPhaseRow(w, project, phase, PhaseStatus.FAILED, error, now);
+            setProject(w, project, ProjectStatus.FAILED, Optional.of(phase), error, now);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "phase_failed", payload);
             return null;
         });
     }
 
     @Override
     public void phaseInterrupted(ProjectId project, PhaseName phase, String reason) {
-        database.write(dsl -> {
+        database.change(w -> {
             Instant now = now();
-            setProject(dsl, project, ProjectStatus.STOPPED, Optional.of(phase), null, now);
+            setProject(w, project, ProjectStatus.STOPPED, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
-                    dsl,
-                    project.value(),
-                    now,
-                    "phase_interrupted",
-                    Map.of("phase", phase.toString(), "reason", reason));
+                    w, project.value(), now, "phase_interrupted", Map.of("phase", phase.toString(), "reason", reason));
             return null;
         });
     }
@@ -209,17 +220,31 @@ public final class SqlitePipelineStore implements PipelineStore {
             String event,
             Map<String, ?> details,
             String error) {
-        database.write(dsl -> {
-            Instant now = now();
-            var row = phaseRow(dsl, project, phase);
-            row.setStatus(status.wireName());
-            row.setEndedAt(now);
-            row.setError(error);
-            row.store();
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, event, withPhase(phase, details));
+        String payload = StoreJson.payload(withPhase(phase, details));
+        Instant now = now();
+        database.change(w -> {
+            endPhaseRow(w, project, phase, status, error, now);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, event, payload);
             return null;
         });
     }
+
+    private static void endPhaseRow(
+            Writes w, ProjectId project, PhaseName phase, PhaseStatus status, String error, Instant now)
+            throws SQLException {
+        PreparedStatement update = w.prepared(END_PHASE);
+        update.setString(1, status.wireName());
+        update.setLong(2, now.toEpochMilli());
+        update.setString(3, error);
+        update.setLong(4, project.value());
+        update.setString(5, phase.toString());
+        if (update.executeUpdate() == 0) {
+            throw missingPhase(project, phase);
+        }
+    }
+
+    private static final String END_PHASE =
+            "UPDATE phases SET status = ?, ended_at = ?, error = ? WHERE project_id = ? AND name = ?";
 
     private static Map<String, Object> withPhase(PhaseName phase, Map<String, ?> details) {
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -230,17 +255,18 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void projectCompleted(ProjectId project) {
-        database.write(dsl -> {
+        database.change(w -> {
             Instant now = now();
-            setProject(dsl, project, ProjectStatus.COMPLETED, Optional.empty(), null, now);
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "project_completed", Map.of());
+            setProject(w, project, ProjectStatus.COMPLETED, Optional.empty(), null, now);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "project_completed", Map.of());
             return null;
         });
     }
 
     @Override
     public void projectStatus(ProjectId project, ProjectStatus status, String reason) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             dsl.update(PROJECTS)
                     .set(PROJECTS.STATUS, status.wireName())
@@ -249,33 +275,28 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .where(PROJECTS.ID.eq(project.value()))
                     .execute();
             SqliteProjectRepository.appendEvent(
-                    dsl, project.value(), now, "project_" + status.wireName(), Map.of("reason", reason));
+                    w, project.value(), now, "project_" + status.wireName(), Map.of("reason", reason));
             return null;
         });
     }
 
     private static void setProject(
-            DSLContext dsl,
-            ProjectId project,
-            ProjectStatus status,
-            Optional<PhaseName> phase,
-            String error,
-            Instant now) {
-        dsl.update(PROJECTS)
-                .set(PROJECTS.STATUS, status.wireName())
-                .set(PROJECTS.CURRENT_PHASE, phase.map(PhaseName::toString).orElse(null))
-                .set(PROJECTS.LAST_ERROR, error)
-                .set(PROJECTS.UPDATED_AT, now)
-                .where(PROJECTS.ID.eq(project.value()))
-                .execute();
+            Writes w, ProjectId project, ProjectStatus status, Optional<PhaseName> phase, String error, Instant now)
+            throws SQLException {
+        PreparedStatement update = w.prepared(SET_PROJECT);
+        update.setString(1, status.wireName());
+        update.setString(2, phase.map(PhaseName::toString).orElse(null));
+        update.setString(3, error);
+        update.setLong(4, now.toEpochMilli());
+        update.setLong(5, project.value());
+        update.executeUpdate();
     }
 
-    private static dev.orchestrator.store.generated.tables.records.PhasesRecord phaseRow(
-            DSLContext dsl, ProjectId project, PhaseName phase) {
-        return dsl.selectFrom(PHASES)
-                .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
-                .fetchOptional()
-                .orElseThrow(() -> new StoreException("project " + project + " has no phase " + phase + "."));
+    private static final String SET_PROJECT =
+            "UPDATE projects SET status = ?, current_phase = ?, last_error = ?, updated_at = ? WHERE id = ?";
+
+    private static StoreException missingPhase(ProjectId project, PhaseName phase) {
+        return new StoreException("project " + project + " has no phase " + phase + ".");
     }
 
     @Override
@@ -288,11 +309,12 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void storeCandidate(ProjectId project, PhaseName phase, Contract contract, String document, String source) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             setCandidate(dsl, project, phase, contract.id(), document, source, now);
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     project.value(),
                     now,
                     "output_stored",
@@ -367,7 +389,8 @@ public final class SqlitePipelineStore implements PipelineStore {
     @Override
     public Approval requestApproval(
             ProjectId project, PhaseName phase, Approval.Kind kind, Optional<Long> item, String summary) {
-        return database.write(dsl -> {
+        return database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             ApprovalsRecord row = dsl.newRecord(APPROVALS);
             row.setProjectId(project.value());
@@ -382,9 +405,9 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
                     .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                     .execute();
-            setProject(dsl, project, ProjectStatus.WAITING_APPROVAL, Optional.of(phase), null, now);
+            setProject(w, project, ProjectStatus.WAITING_APPROVAL, Optional.of(phase), null, now);
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     project.value(),
                     now,
                     "approval_requested",
@@ -395,7 +418,8 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void decide(long approvalId, Approval.Status decision, Optional<String> feedback) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             ApprovalsRecord row = dsl.selectFrom(APPROVALS)
                     .where(APPROVALS.ID.eq(approvalId))
@@ -416,17 +440,12 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .execute();
             }
             setProject(
-                    dsl,
-                    project,
-                    ProjectStatus.STOPPED,
-                    Optional.of(PhaseName.fromWireName(row.getPhase())),
-                    null,
-                    now);
+                    w, project, ProjectStatus.STOPPED, Optional.of(PhaseName.fromWireName(row.getPhase())), null, now);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("phase", row.getPhase());
             payload.put("decision", decision.wireName());
             feedback.ifPresent(f -> payload.put("feedback", f));
-            SqliteProjectRepository.appendEvent(dsl, row.getProjectId(), now, "approval_decided", payload);
+            SqliteProjectRepository.appendEvent(w, row.getProjectId(), now, "approval_decided", payload);
             return null;
         });
     }
@@ -453,7 +472,8 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void ask(ProjectId project, PhaseName phase, List<Clarification> questions, boolean assumeFirstOption) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             for (Clarification question : questions) {
                 ClarificationsRecord row = dsl.newRecord(CLARIFICATIONS);
@@ -478,10 +498,10 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .set(PHASES.STATUS, PhaseStatus.WAITING.wireName())
                         .where(PHASES.PROJECT_ID.eq(project.value()).and(PHASES.NAME.eq(phase.toString())))
                         .execute();
-                setProject(dsl, project, ProjectStatus.CLARIFYING, Optional.of(phase), null, now);
+                setProject(w, project, ProjectStatus.CLARIFYING, Optional.of(phase), null, now);
             }
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     project.value(),
                     now,
                     assumeFirstOption ? "assumptions_recorded" : "questions_asked",
@@ -492,7 +512,8 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void answer(long clarificationId, String answer, boolean assumed) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             ClarificationsRecord row = dsl.selectFrom(CLARIFICATIONS)
                     .where(CLARIFICATIONS.ID.eq(clarificationId))
@@ -519,7 +540,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                         .where(PHASES.PROJECT_ID.eq(row.getProjectId()).and(PHASES.NAME.eq(row.getPhase())))
                         .execute();
                 setProject(
-                        dsl,
+                        w,
                         new ProjectId(row.getProjectId()),
                         ProjectStatus.STOPPED,
                         Optional.of(PhaseName.fromWireName(row.getPhase())),
@@ -527,7 +548,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                         now);
             }
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     row.getProjectId(),
                     now,
                     "question_answered",
@@ -559,95 +580,121 @@ public final class SqlitePipelineStore implements PipelineStore {
             int attempt,
             int cycle,
             Optional<Contract> contract) {
-        return database.write(dsl -> {
-            Instant now = now();
-            long id = dsl.insertInto(AGENT_SESSIONS)
-                    .set(AGENT_SESSIONS.PROJECT_ID, project.value())
-                    .set(AGENT_SESSIONS.PHASE, phase.toString())
-                    .set(AGENT_SESSIONS.WORK_ITEM_ID, item.orElse(null))
-                    .set(AGENT_SESSIONS.ROLE, role.wireName())
-                    .set(AGENT_SESSIONS.RUNNER, runner)
-                    .set(AGENT_SESSIONS.STATUS, "running")
-                    .set(AGENT_SESSIONS.ATTEMPT, attempt)
-                    .set(AGENT_SESSIONS.CYCLE, cycle)
-                    .set(AGENT_SESSIONS.CONTRACT, contract.map(Contract::id).orElse(null))
-                    .set(AGENT_SESSIONS.STARTED_AT, now)
-                    .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now)
-                    .returningResult(AGENT_SESSIONS.ID)
-                    .fetchOne()
-                    .value1();
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("phase", phase.toString());
-            payload.put("role", role.wireName());
-            payload.put("session", id);
-            item.ifPresent(i -> payload.put("item_id", i));
-            payload.put("cycle", cycle);
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "agent_started", payload);
+        Instant now = now();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("phase", phase.toString());
+        fields.put("role", role.wireName());
+        item.ifPresent(i -> fields.put("item_id", i));
+        fields.put("cycle", cycle);
+        String payload = StoreJson.payload(fields);
+        return database.change(w -> {
+            PreparedStatement insert = w.prepared(SESSION_STARTED);
+            insert.setLong(1, project.value());
+            insert.setString(2, phase.toString());
+            if (item.isPresent()) {
+                insert.setLong(3, item.get());
+            } else {
+                insert.setNull(3, Types.BIGINT);
+            }
+            insert.setString(4, role.wireName());
+            insert.setString(5, runner);
+            insert.setInt(6, attempt);
+            insert.setInt(7, cycle);
+            insert.setString(8, contract.map(Contract::id).orElse(null));
+            insert.setLong(9, now.toEpochMilli());
+            insert.setLong(10, now.toEpochMilli());
+            long id;
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            SqliteProjectRepository.appendEvent(
+                    w, project.value(), now, "agent_started", StoreJson.with(payload, "session", id));
             return id;
         });
     }
 
+    private static final String SESSION_STARTED = "INSERT INTO agent_sessions (project_id, phase, work_item_id, role,"
+            + " runner, status, attempt, cycle, contract, started_at, last_activity_at)"
+            + " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id";
+
     @Override
     public void sessionEnded(long session, SessionEnd end, Optional<PhaseName> candidateOf) {
+        Instant now = now();
         Usage usage = end.usage();
-        Map<Field<?>, Object> changes = new LinkedHashMap<>();
-        changes.put(AGENT_SESSIONS.STATUS, end.status().wireName());
-        end.externalId().ifPresent(id -> changes.put(AGENT_SESSIONS.EXTERNAL_SESSION_ID, id));
-        changes.put(AGENT_SESSIONS.INPUT_TOKENS, AGENT_SESSIONS.INPUT_TOKENS.plus(usage.inputTokens()));
-        changes.put(AGENT_SESSIONS.OUTPUT_TOKENS, AGENT_SESSIONS.OUTPUT_TOKENS.plus(usage.outputTokens()));
-        changes.put(AGENT_SESSIONS.CACHE_READ_TOKENS, AGENT_SESSIONS.CACHE_READ_TOKENS.plus(usage.cacheReadTokens()));
-        changes.put(
-                AGENT_SESSIONS.CACHE_WRITE_TOKENS, AGENT_SESSIONS.CACHE_WRITE_TOKENS.plus(usage.cacheWriteTokens()));
-        changes.put(AGENT_SESSIONS.COST_MICROS, AGENT_SESSIONS.COST_MICROS.plus(usage.costMicros()));
-        end.output().ifPresent(output -> changes.put(AGENT_SESSIONS.OUTPUT, output));
-        end.errorClass().ifPresent(c -> changes.put(AGENT_SESSIONS.ERROR_CLASS, c.wireName()));
-        end.error().ifPresent(error -> changes.put(AGENT_SESSIONS.ERROR_SUMMARY, error));
-        end.snapshot().ifPresent(snapshot -> changes.put(AGENT_SESSIONS.SNAPSHOT, snapshot));
-        end.lastActivity().ifPresent(activity -> changes.put(AGENT_SESSIONS.LAST_ACTIVITY, activity));
-        database.write(dsl -> {
-            Instant now = now();
-            Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
-            all.put(AGENT_SESSIONS.ENDED_AT, now);
-            all.put(AGENT_SESSIONS.LAST_ACTIVITY_AT, now);
-            var row = dsl.update(AGENT_SESSIONS)
-                    .set(all)
-                    .where(AGENT_SESSIONS.ID.eq(session))
-                    .returningResult(
-                            AGENT_SESSIONS.PROJECT_ID,
-                            AGENT_SESSIONS.PHASE,
-                            AGENT_SESSIONS.ROLE,
-                            AGENT_SESSIONS.CONTRACT)
-                    .fetchOptional()
-                    .orElseThrow(() -> new StoreException("there is no agent session " + session + "."));
-            ProjectId project = new ProjectId(row.value1());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("session", session);
+        fields.put("status", end.status().wireName());
+        end.errorClass().ifPresent(c -> fields.put("error_class", c.wireName()));
+        end.error().ifPresent(e -> fields.put("error", e));
+        fields.put("cost_micros", usage.costMicros());
+        String payload = StoreJson.payload(fields);
+        database.change(w -> {
+            PreparedStatement update = w.prepared(SESSION_ENDED);
+            // absent values keep what the row has (coalesce), as the tokens and cost add up
+            update.setString(1, end.status().wireName());
+            update.setString(2, end.externalId().orElse(null));
+            update.setLong(3, usage.inputTokens());
+            update.setLong(4, usage.outputTokens());
+            update.setLong(5, usage.cacheReadTokens());
+            update.setLong(6, usage.cacheWriteTokens());
+            update.setLong(7, usage.costMicros());
+            update.setString(8, end.output().orElse(null));
+            update.setString(9, end.errorClass().map(ErrorClass::wireName).orElse(null));
+            update.setString(10, end.error().orElse(null));
+            update.setString(11, end.snapshot().orElse(null));
+            update.setString(12, end.lastActivity().orElse(null));
+            update.setLong(13, now.toEpochMilli());
+            update.setLong(14, now.toEpochMilli());
+            update.setLong(15, session);
+            long projectId;
+            String phase;
+            String role;
+            String contract;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("there is no agent session " + session + ".");
+                }
+                projectId = rs.getLong(1);
+                phase = rs.getString(2);
+                role = rs.getString(3);
+                contract = rs.getString(4);
+            }
             if (candidateOf.isPresent()
                     && end.status() == SessionEnd.Status.COMPLETED
                     && end.output().isPresent()) {
                 setCandidate(
-                        dsl,
-                        project,
+                        w.dsl(),
+                        new ProjectId(projectId),
                         candidateOf.get(),
-                        row.value4(),
+                        contract,
                         end.output().get(),
                         "agent",
                         now);
             }
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("phase", row.value2());
-            payload.put("role", row.value3());
-            payload.put("session", session);
-            payload.put("status", end.status().wireName());
-            end.errorClass().ifPresent(c -> payload.put("error_class", c.wireName()));
-            end.error().ifPresent(e -> payload.put("error", e));
-            payload.put("cost_micros", usage.costMicros());
-            SqliteProjectRepository.appendEvent(dsl, row.value1(), now, "agent_ended", payload);
+            SqliteProjectRepository.appendEvent(
+                    w,
+                    projectId,
+                    now,
+                    "agent_ended",
+                    StoreJson.with(StoreJson.with(payload, "phase", phase), "role", role));
             return null;
         });
     }
 
+    private static final String SESSION_ENDED = "UPDATE agent_sessions SET status = ?,"
+            + " external_session_id = coalesce(?, external_session_id), input_tokens = input_tokens + ?,"
+            + " output_tokens = output_tokens + ?, cache_read_tokens = cache_read_tokens + ?,"
+            + " cache_write_tokens = cache_write_tokens + ?, cost_micros = cost_micros + ?,"
+            + " output = coalesce(?, output), error_class = coalesce(?, error_class),"
+            + " error_summary = coalesce(?, error_summary), snapshot = coalesce(?, snapshot),"
+            + " last_activity = coalesce(?, last_activity), ended_at = ?, last_activity_at = ?"
+            + " WHERE id = ? RETURNING project_id, phase, role, contract";
+
     @Override
     public int interruptRunningSessions(ProjectId project) {
-        return database.write(dsl -> {
+        return database.change(w -> {
+            DSLContext dsl = w.dsl();
             int count = dsl.update(AGENT_SESSIONS)
                     .set(AGENT_SESSIONS.STATUS, SessionEnd.Status.INTERRUPTED.wireName())
                     .set(AGENT_SESSIONS.ENDED_AT, now())
@@ -655,7 +702,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                     .execute();
             if (count > 0) {
                 SqliteProjectRepository.appendEvent(
-                        dsl, project.value(), now(), "agents_interrupted", Map.of("count", count));
+                        w, project.value(), now(), "agents_interrupted", Map.of("count", count));
             }
             return count;
         });
@@ -691,8 +738,8 @@ public final class SqlitePipelineStore implements PipelineStore {
 
     @Override
     public void note(ProjectId project, String type, Map<String, ?> payload) {
-        database.write(dsl -> {
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now(), type, payload);
+        database.change(w -> {
+            SqliteProjectRepository.appendEvent(w, project.value(), now(), type, payload);
             return null;
         });
     }

@@ -26,6 +26,7 @@ import dev.orchestrator.project.StatusCounts;
 import dev.orchestrator.store.generated.tables.records.ProjectsRecord;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -34,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +59,8 @@ public final class SqliteProjectRepository implements ProjectRepository {
 
     @Override
     public Project create(NewProject project) {
-        return database.write(dsl -> {
+        return database.change(w -> {
+            DSLContext dsl = w.dsl();
             if (taken(dsl, project.name(), project.slug())) {
                 throw new NameTakenException(project.name());
             }
@@ -83,7 +84,7 @@ public final class SqliteProjectRepository implements ProjectRepository {
                         .execute();
             }
             appendEvent(
-                    dsl,
+                    w,
                     row.getId(),
                     now,
                     "project_created",
@@ -222,24 +223,27 @@ public final class SqliteProjectRepository implements ProjectRepository {
     }
 
     /**
-     * Appends an event. Plain JDBC: every transition runs this on the one writer thread, and
-     * rendering the statement through jOOQ each time cost more than executing it.
+     * Appends an event whose payload (from {@link StoreJson#payload}) was built by the caller. A
+     * kept prepared statement: every transition runs this on the one writer thread.
      */
-    static void appendEvent(DSLContext dsl, Long projectId, Instant at, String type, Map<String, ?> fields) {
-        String payload = StoreJson.payload(new LinkedHashMap<>(fields));
-        dsl.connection(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
-                if (projectId == null) {
-                    insert.setNull(1, Types.BIGINT);
-                } else {
-                    insert.setLong(1, projectId);
-                }
-                insert.setLong(2, at.toEpochMilli());
-                insert.setString(3, type);
-                insert.setString(4, payload);
-                insert.executeUpdate();
-            }
-        });
+    static void appendEvent(Writes writes, Long projectId, Instant at, String type, String payload)
+            throws SQLException {
+        PreparedStatement insert = writes.prepared(INSERT_EVENT);
+        if (projectId == null) {
+            insert.setNull(1, Types.BIGINT);
+        } else {
+            insert.setLong(1, projectId);
+        }
+        insert.setLong(2, at.toEpochMilli());
+        insert.setString(3, type);
+        insert.setString(4, payload);
+        insert.executeUpdate();
+    }
+
+    /** Appends an event, building its payload on the writer thread: for the changes made seldom. */
+    static void appendEvent(Writes writes, Long projectId, Instant at, String type, Map<String, ?> fields)
+            throws SQLException {
+        appendEvent(writes, projectId, at, type, StoreJson.payload(fields));
     }
 
     private static final String INSERT_EVENT =

@@ -1,7 +1,6 @@
 package dev.orchestrator.store;
 
 import static dev.orchestrator.store.generated.Tables.WORK_ITEMS;
-import static dev.orchestrator.store.generated.Tables.WORK_ITEM_DEPENDENCIES;
 
 import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.store.generated.tables.records.WorkItemsRecord;
@@ -10,12 +9,15 @@ import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.work.WorkProgress;
 import dev.orchestrator.work.WorkTracker;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,8 @@ import org.jooq.DSLContext;
 
 /**
  * Work items in SQLite: each change one transaction with its event. Claiming and completing an
- * item, done for every item, are single {@code UPDATE ... RETURNING} statements on the writer
- * thread (see {@link SqlitePipelineStore}).
+ * item, done for every item, are single {@code UPDATE ... RETURNING} statements kept prepared on the
+ * writer thread, their payloads and results built on the caller's (see {@link SqlitePipelineStore}).
  */
 public final class SqliteWorkTracker implements WorkTracker {
     private static final Comparator<WorkItem> ORDER = Comparator.comparingInt(WorkItem::priority)
@@ -47,94 +49,72 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public List<WorkItem> create(ProjectId project, List<NewWorkItem> items) {
-        database.write(dsl -> {
-            Instant now = now();
-            boolean started = dsl.fetchExists(
-                    WORK_ITEMS,
-                    WORK_ITEMS
-                            .PROJECT_ID
-                            .eq(project.value())
-                            .and(WORK_ITEMS.STATUS.ne(WorkItemStatus.TODO.wireName())));
-            if (started) {
-                throw new StoreException("project " + project + " already has work items in progress; "
-                        + "a new plan cannot replace them.");
-            }
-            dsl.deleteFrom(WORK_ITEMS)
-                    .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
-                    .execute();
-            // Multi-row statements, since they run on the one writer thread: a plan's rows at once.
-            for (List<NewWorkItem> rows : chunks(items)) {
-                var insert = dsl.insertInto(
-                        WORK_ITEMS,
-                        WORK_ITEMS.PROJECT_ID,
-                        WORK_ITEMS.ITEM_KEY,
-                        WORK_ITEMS.TITLE,
-                        WORK_ITEMS.DESCRIPTION,
-                        WORK_ITEMS.ACCEPTANCE,
-                        WORK_ITEMS.DEPENDS_ON,
-                        WORK_ITEMS.PRIORITY,
-                        WORK_ITEMS.STATUS,
-                        WORK_ITEMS.CREATED_AT,
-                        WORK_ITEMS.UPDATED_AT);
-                for (NewWorkItem item : rows) {
-                    insert = insert.values(
-                            project.value(),
-                            item.key(),
-                            item.title(),
-                            item.description(),
-                            StoreJson.MAPPER.writeValueAsString(item.acceptance()),
-                            StoreJson.MAPPER.writeValueAsString(item.dependsOn()),
-                            item.priority(),
-                            WorkItemStatus.TODO.wireName(),
-                            now,
-                            now);
+        Instant now = now();
+        // the JSON is written here, on the caller's thread; the writer binds it
+        List<String[]> json = items.stream()
+                .map(item -> new String[] {
+                    StoreJson.MAPPER.writeValueAsString(item.acceptance()),
+                    StoreJson.MAPPER.writeValueAsString(item.dependsOn())
+                })
+                .toList();
+        String payload = StoreJson.payload(Map.of(
+                "count",
+                items.size(),
+                "keys",
+                items.stream().map(NewWorkItem::key).toList()));
+        database.change(w -> {
+            PreparedStatement started = w.prepared(STARTED_ITEMS);
+            started.setLong(1, project.value());
+            started.setString(2, WorkItemStatus.TODO.wireName());
+            try (ResultSet rs = started.executeQuery()) {
+                if (rs.next()) {
+                    throw new StoreException("project " + project + " already has work items in progress; "
+                            + "a new plan cannot replace them.");
                 }
-                insert.execute();
             }
-            // The project's items are exactly the plan's now (jOOQ returns one generated key per statement).
-            Map<String, Long> ids = dsl.select(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID)
-                    .from(WORK_ITEMS)
-                    .where(WORK_ITEMS.PROJECT_ID.eq(project.value()))
-                    .fetchMap(WORK_ITEMS.ITEM_KEY, WORK_ITEMS.ID);
-            List<long[]> dependencies = new ArrayList<>();
+            PreparedStatement delete = w.prepared(DELETE_ITEMS);
+            delete.setLong(1, project.value());
+            delete.executeUpdate();
+            Map<String, Long> ids = new HashMap<>();
+            PreparedStatement insert = w.prepared(INSERT_ITEM);
+            for (int i = 0; i < items.size(); i++) {
+                NewWorkItem item = items.get(i);
+                insert.setLong(1, project.value());
+                insert.setString(2, item.key());
+                insert.setString(3, item.title());
+                insert.setString(4, item.description());
+                insert.setString(5, json.get(i)[0]);
+                insert.setString(6, json.get(i)[1]);
+                insert.setInt(7, item.priority());
+                insert.setString(8, WorkItemStatus.TODO.wireName());
+                insert.setLong(9, now.toEpochMilli());
+                insert.setLong(10, now.toEpochMilli());
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    ids.put(item.key(), rs.getLong(1));
+                }
+            }
+            PreparedStatement depend = w.prepared(INSERT_DEPENDENCY);
             for (NewWorkItem item : items) {
                 for (String dependency : item.dependsOn()) {
-                    dependencies.add(new long[] {ids.get(item.key()), ids.get(dependency)});
+                    depend.setLong(1, ids.get(item.key()));
+                    depend.setObject(2, ids.get(dependency));
+                    depend.executeUpdate();
                 }
             }
-            for (List<long[]> rows : chunks(dependencies)) {
-                var insert = dsl.insertInto(
-                        WORK_ITEM_DEPENDENCIES, WORK_ITEM_DEPENDENCIES.ITEM_ID, WORK_ITEM_DEPENDENCIES.DEPENDS_ON_ID);
-                for (long[] row : rows) {
-                    insert = insert.values(row[0], row[1]);
-                }
-                insert.execute();
-            }
-            SqliteProjectRepository.appendEvent(
-                    dsl,
-                    project.value(),
-                    now,
-                    "items_created",
-                    Map.of(
-                            "count",
-                            items.size(),
-                            "keys",
-                            items.stream().map(NewWorkItem::key).toList()));
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "items_created", payload);
             return null;
         });
         return items(project);
     }
 
-    /** Rows per multi-row INSERT: ten bound values each stay far below SQLite's limit of 32,766. */
-    static final int ROWS_PER_INSERT = 500;
-
-    private static <T> List<List<T>> chunks(List<T> rows) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT)));
-        }
-        return chunks;
-    }
+    private static final String STARTED_ITEMS = "SELECT 1 FROM work_items WHERE project_id = ? AND status <> ? LIMIT 1";
+    private static final String DELETE_ITEMS = "DELETE FROM work_items WHERE project_id = ?";
+    private static final String INSERT_ITEM = "INSERT INTO work_items (project_id, item_key, title, description,"
+            + " acceptance, depends_on, priority, status, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    private static final String INSERT_DEPENDENCY =
+            "INSERT INTO work_item_dependencies (item_id, depends_on_id) VALUES (?, ?)";
 
     @Override
     public List<WorkItem> items(ProjectId project) {
@@ -176,55 +156,129 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public WorkItem claim(long itemId, String startCommit) {
-        return database.write(dsl -> {
-            Instant now = now();
-            WorkItemsRecord row = dsl.update(WORK_ITEMS)
-                    .set(WORK_ITEMS.STATUS, WorkItemStatus.IN_PROGRESS.wireName())
-                    .set(WORK_ITEMS.ATTEMPTS, WORK_ITEMS.ATTEMPTS.plus(1))
-                    .set(WORK_ITEMS.REVIEW_CYCLES, 0)
-                    .set(WORK_ITEMS.START_COMMIT, startCommit)
-                    .set(WORK_ITEMS.UPDATED_AT, now)
-                    .where(WORK_ITEMS.ID.eq(itemId))
-                    .returning()
-                    .fetchOptional()
-                    .orElseThrow(() -> missing(itemId));
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("start_commit", startCommit));
+        ItemRow row = database.change(w -> {
+            PreparedStatement update = w.prepared(CLAIM);
+            update.setString(1, WorkItemStatus.IN_PROGRESS.wireName());
+            update.setString(2, startCommit);
+            update.setLong(3, now.toEpochMilli());
+            update.setLong(4, itemId);
+            ItemRow claimed;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missing(itemId);
+                }
+                claimed = ItemRow.of(rs);
+            }
             SqliteProjectRepository.appendEvent(
-                    dsl,
-                    row.getProjectId(),
+                    w,
+                    claimed.projectId(),
                     now,
                     "item_claimed",
-                    Map.of("item", row.getItemKey(), "attempt", row.getAttempts(), "start_commit", startCommit));
-            return toItem(row);
+                    StoreJson.with(StoreJson.with(payload, "item", claimed.key()), "attempt", claimed.attempts()));
+            return claimed;
         });
+        return row.toItem();
     }
+
+    private static final String CLAIM = "UPDATE work_items SET status = ?, attempts = attempts + 1, review_cycles = 0,"
+            + " start_commit = ?, updated_at = ? WHERE id = ? RETURNING " + ItemRow.COLUMNS;
 
     @Override
     public void complete(long itemId, String commit, int reviewCycles) {
-        database.write(dsl -> {
-            Instant now = now();
-            var row = dsl.update(WORK_ITEMS)
-                    .set(WORK_ITEMS.STATUS, WorkItemStatus.DONE.wireName())
-                    .set(WORK_ITEMS.COMMIT_SHA, commit)
-                    .set(WORK_ITEMS.REVIEW_CYCLES, reviewCycles)
-                    .set(WORK_ITEMS.COMPLETED_AT, now)
-                    .set(WORK_ITEMS.UPDATED_AT, now)
-                    .where(WORK_ITEMS.ID.eq(itemId))
-                    .returningResult(WORK_ITEMS.PROJECT_ID, WORK_ITEMS.ITEM_KEY)
-                    .fetchOptional()
-                    .orElseThrow(() -> missing(itemId));
-            SqliteProjectRepository.appendEvent(
-                    dsl,
-                    row.value1(),
-                    now,
-                    "item_done",
-                    Map.of("item", row.value2(), "commit", commit, "review_cycles", reviewCycles));
+        Instant now = now();
+        String payload = StoreJson.payload(Map.of("commit", commit, "review_cycles", reviewCycles));
+        database.change(w -> {
+            PreparedStatement update = w.prepared(COMPLETE);
+            update.setString(1, WorkItemStatus.DONE.wireName());
+            update.setString(2, commit);
+            update.setInt(3, reviewCycles);
+            update.setLong(4, now.toEpochMilli());
+            update.setLong(5, now.toEpochMilli());
+            update.setLong(6, itemId);
+            long projectId;
+            String key;
+            try (ResultSet rs = update.executeQuery()) {
+                if (!rs.next()) {
+                    throw missing(itemId);
+                }
+                projectId = rs.getLong(1);
+                key = rs.getString(2);
+            }
+            SqliteProjectRepository.appendEvent(w, projectId, now, "item_done", StoreJson.with(payload, "item", key));
             return null;
         });
     }
 
+    private static final String COMPLETE = "UPDATE work_items SET status = ?, commit_sha = ?, review_cycles = ?,"
+            + " completed_at = ?, updated_at = ? WHERE id = ? RETURNING project_id, item_key";
+
+    /**
+     * A work item's columns as a change returns them, so that their JSON is parsed on the caller's
+     * thread rather than the writer's.
+     */
+    private record ItemRow(
+            long id,
+            long projectId,
+            String key,
+            String title,
+            String description,
+            String acceptance,
+            String dependsOn,
+            int priority,
+            String status,
+            int attempts,
+            int reviewCycles,
+            String startCommit,
+            String commit,
+            String findings,
+            String guidance) {
+        static final String COLUMNS = "id, project_id, item_key, title, description, acceptance, depends_on, priority,"
+                + " status, attempts, review_cycles, start_commit, commit_sha, findings, guidance";
+
+        static ItemRow of(ResultSet rs) throws SQLException {
+            return new ItemRow(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getInt(8),
+                    rs.getString(9),
+                    rs.getInt(10),
+                    rs.getInt(11),
+                    rs.getString(12),
+                    rs.getString(13),
+                    rs.getString(14),
+                    rs.getString(15));
+        }
+
+        WorkItem toItem() {
+            return new WorkItem(
+                    id,
+                    key,
+                    title,
+                    description,
+                    SqlitePipelineStore.strings(acceptance),
+                    SqlitePipelineStore.strings(dependsOn),
+                    priority,
+                    WorkItemStatus.fromWireName(status),
+                    attempts,
+                    reviewCycles,
+                    Optional.ofNullable(startCommit),
+                    Optional.ofNullable(commit),
+                    Optional.ofNullable(findings),
+                    Optional.ofNullable(guidance));
+        }
+    }
+
     @Override
     public void needsAttention(long itemId, String findings, String reason, int reviewCycles) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.NEEDS_ATTENTION.wireName());
@@ -233,7 +287,7 @@ public final class SqliteWorkTracker implements WorkTracker {
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl,
+                    w,
                     row.getProjectId(),
                     now,
                     "item_needs_attention",
@@ -244,7 +298,8 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public void retry(long itemId, String guidance) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.TODO.wireName());
@@ -252,21 +307,22 @@ public final class SqliteWorkTracker implements WorkTracker {
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl, row.getProjectId(), now, "item_retry", Map.of("item", row.getItemKey(), "guidance", guidance));
+                    w, row.getProjectId(), now, "item_retry", Map.of("item", row.getItemKey(), "guidance", guidance));
             return null;
         });
     }
 
     @Override
     public void skip(long itemId) {
-        database.write(dsl -> {
+        database.change(w -> {
+            DSLContext dsl = w.dsl();
             Instant now = now();
             WorkItemsRecord row = row(dsl, itemId);
             row.setStatus(WorkItemStatus.SKIPPED.wireName());
             row.setUpdatedAt(now);
             row.store();
             SqliteProjectRepository.appendEvent(
-                    dsl, row.getProjectId(), now, "item_skipped", Map.of("item", row.getItemKey()));
+                    w, row.getProjectId(), now, "item_skipped", Map.of("item", row.getItemKey()));
             return null;
         });
     }
@@ -295,20 +351,22 @@ public final class SqliteWorkTracker implements WorkTracker {
     }
 
     private static WorkItem toItem(WorkItemsRecord row) {
-        return new WorkItem(
-                row.getId(),
-                row.getItemKey(),
-                row.getTitle(),
-                row.getDescription(),
-                SqlitePipelineStore.strings(row.getAcceptance()),
-                SqlitePipelineStore.strings(row.getDependsOn()),
-                row.getPriority(),
-                WorkItemStatus.fromWireName(row.getStatus()),
-                row.getAttempts(),
-                row.getReviewCycles(),
-                Optional.ofNullable(row.getStartCommit()),
-                Optional.ofNullable(row.getCommitSha()),
-                Optional.ofNullable(row.getFindings()),
-                Optional.ofNullable(row.getGuidance()));
+        return new ItemRow(
+                        row.getId(),
+                        row.getProjectId(),
+                        row.getItemKey(),
+                        row.getTitle(),
+                        row.getDescription(),
+                        row.getAcceptance(),
+                        row.getDependsOn(),
+                        row.getPriority(),
+                        row.getStatus(),
+                        row.getAttempts(),
+                        row.getReviewCycles(),
+                        row.getStartCommit(),
+                        row.getCommitSha(),
+                        row.getFindings(),
+                        row.getGuidance())
+                .toItem();
     }
 }

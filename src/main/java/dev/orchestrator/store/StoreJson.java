@@ -2,6 +2,7 @@ package dev.orchestrator.store;
 
 import dev.orchestrator.logging.Redactor;
 import java.util.Map;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /** JSON for stored documents and event payloads. */
@@ -10,7 +11,11 @@ final class StoreJson {
 
     private StoreJson() {}
 
-    /** An event payload: a JSON object whose text values have their secrets redacted. */
+    /**
+     * An event payload: a JSON object whose text values have their secrets redacted. Built on the
+     * caller's thread where the fields are known before the change, so that the writer thread only
+     * binds it.
+     */
     static String payload(Map<String, ?> fields) {
         var node = MAPPER.createObjectNode();
         fields.forEach((key, value) -> {
@@ -21,5 +26,30 @@ final class StoreJson {
             }
         });
         return MAPPER.writeValueAsString(node);
+    }
+
+    /**
+     * {@code payload} (from {@link #payload}) with one more field that only the change itself knows
+     * (a row's id or key), added without parsing it again.
+     */
+    static String with(String payload, String key, Object value) {
+        StringBuilder json = new StringBuilder(payload.length() + key.length() + 24);
+        json.append(payload, 0, payload.length() - 1);
+        if (payload.length() > 2) {
+            json.append(',');
+        }
+        quote(json, key).append(':');
+        switch (value) {
+            case String text -> quote(json, Redactor.redact(text));
+            case Integer _, Long _ -> json.append(value);
+            default -> json.append(MAPPER.writeValueAsString(value));
+        }
+        return json.append('}').toString();
+    }
+
+    private static StringBuilder quote(StringBuilder json, String text) {
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        return json.append('"');
     }
 }

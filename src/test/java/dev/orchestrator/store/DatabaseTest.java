@@ -39,8 +39,8 @@ class DatabaseTest {
     @Test
     void open_againIsIdempotentAndKeepsData() {
         try (Database db = Database.open(dbFile(), Database.Durability.FULL)) {
-            db.write(dsl -> {
-                SqliteProjectRepository.appendEvent(dsl, null, Instant.EPOCH, "test", Map.of("a", "b"));
+            db.change(w -> {
+                SqliteProjectRepository.appendEvent(w, null, Instant.EPOCH, "test", Map.of("a", "b"));
                 return null;
             });
         }
@@ -103,8 +103,8 @@ class DatabaseTest {
     @Test
     void write_rollsBackEverythingWhenAnyPartFails() {
         try (Database db = Database.open(dbFile(), Database.Durability.FULL)) {
-            assertThatThrownBy(() -> db.write(dsl -> {
-                        SqliteProjectRepository.appendEvent(dsl, null, Instant.EPOCH, "first", Map.of());
+            assertThatThrownBy(() -> db.change(w -> {
+                        SqliteProjectRepository.appendEvent(w, null, Instant.EPOCH, "first", Map.of());
                         throw new IllegalStateException("boom");
                     }))
                     .hasMessage("boom");
@@ -115,8 +115,8 @@ class DatabaseTest {
     @Test
     void events_areAppendOnly() {
         try (Database db = Database.open(dbFile(), Database.Durability.FULL)) {
-            db.write(dsl -> {
-                SqliteProjectRepository.appendEvent(dsl, null, Instant.EPOCH, "first", Map.of());
+            db.change(w -> {
+                SqliteProjectRepository.appendEvent(w, null, Instant.EPOCH, "first", Map.of());
                 return null;
             });
             assertThatThrownBy(() -> db.write(dsl ->

@@ -19,9 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.IntFunction;
-import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +38,7 @@ class GroupCommitTest {
      * @return each write's outcome: its value, or its failure
      */
     private static List<CompletableFuture<Integer>> writeTogether(
-            Database db, IntFunction<Function<DSLContext, Integer>> work) throws Exception {
+            Database db, IntFunction<Database.Change<Integer>> work) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
         CompletableFuture<Void> holder = CompletableFuture.runAsync(
@@ -59,11 +57,11 @@ class GroupCommitTest {
         List<CompletableFuture<Integer>> outcomes = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             CompletableFuture<Integer> outcome = new CompletableFuture<>();
-            Function<DSLContext, Integer> change = work.apply(i);
+            Database.Change<Integer> change = work.apply(i);
             outcomes.add(outcome);
             threads.add(Thread.ofVirtual().name("writer-" + i).start(() -> {
                 try {
-                    outcome.complete(db.write(change));
+                    outcome.complete(db.change(change));
                 } catch (RuntimeException e) {
                     outcome.completeExceptionally(e);
                 }
@@ -79,9 +77,9 @@ class GroupCommitTest {
         return outcomes;
     }
 
-    private static Function<DSLContext, Integer> event(int i) {
-        return dsl -> {
-            SqliteProjectRepository.appendEvent(dsl, null, Instant.EPOCH, "write-" + i, Map.of("n", i));
+    private static Database.Change<Integer> event(int i) {
+        return w -> {
+            SqliteProjectRepository.appendEvent(w, null, Instant.EPOCH, "write-" + i, Map.of("n", i));
             return i;
         };
     }
@@ -119,15 +117,18 @@ class GroupCommitTest {
             List<CompletableFuture<Integer>> outcomes = writeTogether(db, i -> switch (i) {
                 // fails in the application after changing something
                 case 50 ->
-                    dsl -> {
-                        event(i).apply(dsl);
+                    w -> {
+                        event(i).apply(w);
                         throw new IllegalStateException("write 50 changed its mind");
                     };
                 // fails in the database (events are append-only)
                 case 150 ->
-                    dsl -> {
-                        event(i).apply(dsl);
-                        return dsl.update(EVENTS).set(EVENTS.TYPE, "rewritten").execute();
+                    w -> {
+                        event(i).apply(w);
+                        return w.dsl()
+                                .update(EVENTS)
+                                .set(EVENTS.TYPE, "rewritten")
+                                .execute();
                     };
                 default -> event(i);
             });
@@ -152,5 +153,34 @@ class GroupCommitTest {
         }
         Set<String> committed = committedTypes();
         assertThat(committed).hasSize(WRITERS - 2).doesNotContain("write-50", "write-150", "rewritten");
+        // the batch ran again after the failure: each other change is still committed exactly once
+        assertThat(committedRows()).isEqualTo(WRITERS - 2);
+    }
+
+    @Test
+    void failingWrite_leavesTheWriterReadyForTheNextBatch() throws Exception {
+        try (Database db = Database.open(dir.resolve("orchestrator.db"), Database.Durability.FULL)) {
+            writeTogether(
+                    db,
+                    i -> i % 2 == 0
+                            ? event(i)
+                            : w -> {
+                                event(i).apply(w);
+                                throw new IllegalStateException("odd write " + i);
+                            });
+
+            assertThat(db.change(event(1000))).isEqualTo(1000);
+            assertThat(db.change(event(1001))).isEqualTo(1001);
+        }
+        assertThat(committedTypes()).hasSize(WRITERS / 2 + 2).contains("write-0", "write-1000", "write-1001");
+        assertThat(committedRows()).isEqualTo(WRITERS / 2 + 2);
+    }
+
+    private long committedRows() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("orchestrator.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 }
