@@ -118,7 +118,8 @@ public final class SqliteAgentLedger implements AgentLedger {
 
     @Override
     public void setLimits(ProjectId project, Limits limits) {
-        database.write(dsl -> {
+        database.change(w -> {
+            var dsl = w.dsl();
             Instant now = now();
             int updated = dsl.update(PROJECTS)
                     .set(PROJECTS.BUDGET_PROJECT_MICROS, limits.projectMicros().orElse(null))
@@ -132,7 +133,7 @@ public final class SqliteAgentLedger implements AgentLedger {
             Map<String, Object> payload = new LinkedHashMap<>();
             limits.projectMicros().ifPresent(m -> payload.put("project_micros", m));
             limits.itemMicros().ifPresent(m -> payload.put("item_micros", m));
-            SqliteProjectRepository.appendEvent(dsl, project.value(), now, "budget_changed", payload);
+            SqliteProjectRepository.appendEvent(w, project.value(), now, "budget_changed", payload);
             return null;
         });
     }

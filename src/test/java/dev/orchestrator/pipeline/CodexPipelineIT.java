@@ -37,9 +37,8 @@ class CodexPipelineIT {
     @TempDir
     Path home;
 
-    @Test
-    void anIdeaBecomesATestedRepository_throughTheRealCodexCli() throws Exception {
-        api.answerWith(CodexPipelineIT::answer);
+    /** An engine in autonomy full driving the real Codex CLI against the fake; {@code extra} settings win. */
+    private TestEngine engine(Map<String, String> extra) throws Exception {
         Path codexHome = RealCodex.home(api);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("agent.backend", "codex");
@@ -55,9 +54,39 @@ class CodexPipelineIT {
         // agent.env is a map: the home's config.yaml can set it, a --set flag cannot
         Files.writeString(home.resolve("config.yaml"), "agent:\n  env:\n" + env);
         settings.put("autonomy", "full");
+        settings.putAll(extra);
         Path script = TestEngine.script(home.resolve("s"), "responses: []\n");
+        return TestEngine.start(home, script, settings, Optional.empty());
+    }
 
-        try (TestEngine t = TestEngine.start(home, script, settings, Optional.empty())) {
+    @Test
+    void aRateLimitCodexDoesNotRetry_isRetriedByTheEngine_andTheProjectCompletes() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean limited = new java.util.concurrent.atomic.AtomicBoolean();
+        api.answerWith(
+                request -> contract(request.prompt()).equals("work_plan.v1") && limited.compareAndSet(false, true)
+                        ? FakeResponsesApi.error(429, "Rate limit reached for requests")
+                        : answer(request));
+        try (TestEngine t = engine(Map.of("recovery.backoff_seconds", "0", "recovery.backoff_max_seconds", "0"))) {
+            Project project = t.service.create("a tool that greets", "greeter");
+
+            assertThat(Runs.run(t, project)).as(Runs.progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(limited).isTrue();
+            assertThat(Runs.progress(t)).contains("failed (rate_limit", "retry 1/3");
+            assertThat(api.requests().stream().filter(r -> contract(r.prompt()).equals("work_plan.v1")))
+                    .hasSizeGreaterThanOrEqualTo(2);
+            List<tools.jackson.databind.JsonNode> planner = Runs.sessions(t, project).stream()
+                    .filter(s -> s.path("role").asString().equals("planner"))
+                    .toList();
+            assertThat(planner).extracting(s -> s.path("status").asString()).containsExactly("failed", "completed");
+            assertThat(planner.getFirst().path("error_class").asString()).isEqualTo("rate_limit");
+        }
+    }
+
+    @Test
+    void anIdeaBecomesATestedRepository_throughTheRealCodexCli() throws Exception {
+        api.answerWith(CodexPipelineIT::answer);
+        try (TestEngine t = engine(Map.of())) {
             assertThat(t.engine.services().agent().name()).isEqualTo("codex");
             Project project = t.service.create("a tool that greets", "greeter");
 

@@ -1,14 +1,12 @@
 package dev.orchestrator.agent.claude;
 
 import static dev.orchestrator.agent.fake.FakeAnthropicApi.text;
-import static dev.orchestrator.agent.fake.FakeAnthropicApi.toolUse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.agent.fake.FakeAnthropicApi;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Reply;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Request;
 import dev.orchestrator.pipeline.RunOutcome;
-import dev.orchestrator.pipeline.Supervisor;
 import dev.orchestrator.pipeline.TestEngine;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectStatus;
@@ -16,15 +14,10 @@ import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code claude -p} whose API is the fake, which answers by the contract the prompt asks for.
  */
 class ClaudePipelineIT {
-    private static final Pattern CONTRACT = Pattern.compile("one complete `([a-z_]+\\.v1)` document");
-
     @RegisterExtension
     final FakeAnthropicApi api = new FakeAnthropicApi();
 
@@ -43,75 +34,19 @@ class ClaudePipelineIT {
     Path home;
 
     private TestEngine engine() throws Exception {
-        // agent.env is a map: it is set in $ORCHESTRATOR_HOME/config.yaml (a --set takes single values only)
-        StringBuilder yaml = new StringBuilder("agent:\n  env:\n");
-        RealClaude.env(api, home, 2)
-                .forEach((name, value) -> yaml.append("    ")
-                        .append(name)
-                        .append(": \"")
-                        .append(value)
-                        .append("\"\n"));
-        Files.writeString(home.resolve("config.yaml"), yaml);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("agent.backend", "claude-code");
-        settings.put("agent.command", RealClaude.program().toString());
-        settings.put("autonomy", "full");
-        settings.put("recovery.stall_seconds", "60");
-        return TestEngine.start(
-                home, TestEngine.script(home.resolve("s"), "responses: []\n"), settings, Optional.empty());
+        return ClaudeProjects.engine(home, api, Map.of());
     }
 
     private static RunOutcome run(TestEngine t, Project project) throws Exception {
-        var start = (Supervisor.Start.Started) t.engine.supervisor().start(project.id());
-        return start.done().get(180, TimeUnit.SECONDS);
+        return ClaudeProjects.run(t, project);
     }
 
-    /** The contract the conversation last asked for. */
     private static String contract(Request request) {
-        Matcher matcher = CONTRACT.matcher(String.join("\n", request.messageTexts()));
-        String found = "";
-        while (matcher.find()) {
-            found = matcher.group(1);
-        }
-        return found;
+        return ClaudeProjects.contract(request);
     }
 
-    /** A valid answer per contract; the developer first writes a file with Write, then answers. */
     private static Function<Request, Reply> project(Path workspace) {
-        return request -> {
-            String contract = contract(request);
-            if (contract.equals("dev_result.v1") && !request.answersTools()) {
-                String file = request.lastMessageText().contains("# Scaffold:") ? "README.md" : "hello.txt";
-                return toolUse(
-                        "Write", Map.of("file_path", workspace.resolve(file).toString(), "content", "hi\n"));
-            }
-            return text("Here it is.\n```json\n" + document(contract) + "\n```");
-        };
-    }
-
-    private static String document(String contract) {
-        return switch (contract) {
-            case "requirements.v1" -> """
-                {"contract":"requirements.v1","name":"Hello","summary":"Writes hello.txt.",
-                 "features":[{"id":"F1","title":"Hello file","description":"A file saying hi.","priority":"must"}],
-                 "constraints":[],"questions":[]}""";
-            case "architecture.v1" -> """
-                {"contract":"architecture.v1","summary":"One text file.",
-                 "stack":{"language":"text","storage":"none","frameworks":[]},
-                 "components":[{"name":"hello","responsibility":"Says hi.","paths":["hello.txt"]}],
-                 "commands":{"setup":"true","build":"true","test":"test -f hello.txt","run":"cat hello.txt"},
-                 "questions":[]}""";
-            case "work_plan.v1" -> """
-                {"contract":"work_plan.v1","items":[{"key":"W1","title":"Write hello.txt",
-                 "description":"Create hello.txt saying hi.","acceptance":["hello.txt exists"],
-                 "depends_on":[],"priority":1}]}""";
-            case "dev_result.v1" -> """
-                {"contract":"dev_result.v1","status":"done","summary":"Wrote the file.","files":["hello.txt"],
-                 "blocker":null}""";
-            case "review.v1" -> """
-                {"contract":"review.v1","status":"pass","summary":"Fine.","findings":[]}""";
-            default -> throw new IllegalArgumentException("no contract in the prompt: " + contract);
-        };
+        return ClaudeProjects.answers(workspace);
     }
 
     @Test
