@@ -120,6 +120,7 @@ final class AgentCalls {
             Validation validation = services.contracts().validate(call.contract(), result.text());
             if (validation instanceof Validation.Valid valid) {
                 String json = JSON.writeValueAsString(valid.document());
+                keepBesideTheLog(call, ran.session(), valid.document());
                 Optional<String> snapshot = call.snapshot()
                         ? Optional.of(git.snapshot(
                                 call.phase() + " " + label(call) + call.role().wireName()))
@@ -421,6 +422,24 @@ final class AgentCalls {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * Writes the validated answer next to the call's raw output ({@code .json} beside the
+     * {@code .jsonl}), for a person reading the logs; the database holds the one that counts, so a
+     * failure to write it is only logged.
+     */
+    private void keepBesideTheLog(Call call, long session, JsonNode document) {
+        Path log = rawLog(call, session);
+        Path file = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.jsonl$", ".json"));
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AgentCalls.class)
+                    .warn("cannot write the parsed answer to {}: {}", file, e.toString());
+        }
+    }
 
     /** {@code <workspace>/.orchestrator/logs/<phase>/<item or role>-<role>-<session>.jsonl}. */
     private Path rawLog(Call call, long sessionId) {

@@ -38,6 +38,18 @@ final class Costs {
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
     }
 
+    /** The items that cost anything, costliest first: {@code W2 $0.42, W1 $0.10}; empty when none did. */
+    static Optional<String> items(java.util.Map<Long, Usage> spend, List<dev.orchestrator.work.WorkItem> items) {
+        List<String> parts = items.stream()
+                .filter(item -> spend.getOrDefault(item.id(), Usage.NONE).costMicros() > 0)
+                .sorted(java.util.Comparator.comparingLong((dev.orchestrator.work.WorkItem item) ->
+                                spend.get(item.id()).costMicros())
+                        .reversed())
+                .map(item -> item.key() + " " + Money.usd(spend.get(item.id()).costMicros()))
+                .toList();
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
+    }
+
     static long micros(BigDecimal usd) {
         return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }

@@ -80,6 +80,8 @@ final class StatusCommand implements Command {
                         ledger.limits(project.id()),
                         session.engine().services().config().budget())
                 .ifPresent(limits -> field(session, "Budget", limits));
+        Costs.items(ledger.itemSpends(project.id()), session.engine().items(project.id()))
+                .ifPresent(items -> field(session, "Item costs", wrap(items, session.width() - LABEL_WIDTH - 2)));
         field(session, "Idea", wrap(project.idea(), session.width() - LABEL_WIDTH - 2));
         field(session, "Workspace", project.workspace().toString());
         field(

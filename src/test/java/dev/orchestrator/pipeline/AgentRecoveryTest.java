@@ -282,6 +282,12 @@ class AgentRecoveryTest {
             ledger.setLimits(project.id(), new AgentLedger.Limits(Optional.of(100_000_000L), Optional.empty()));
 
             assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+            assertThat(ledger.itemSpends(project.id())).hasSize(1);
+            // the parsed answer lies next to each call's raw log
+            try (var logs = java.nio.file.Files.walk(project.workspace().resolve(".orchestrator/logs/implement"))) {
+                assertThat(logs.map(f -> f.getFileName().toString()))
+                        .anyMatch(name -> name.matches("W1-developer-\\d+\\.json"));
+            }
         }
     }
 

@@ -99,6 +99,8 @@ class ReplPipelineTest {
         String status = repl.type("/status 1").awaitOutput("Paused; it needs your attention");
         assertThat(status).contains("Paused", "the project's budget is spent: $1.20 of $1.00", "/budget 1 <usd>");
         assertThat(status).contains("Spent", "$1.20 (3,000 tokens in, 600 out)", "Budget", "project $1.00");
+        // no work item has run yet: only the planning phases cost anything
+        assertThat(status).doesNotContain("Item costs");
         assertThat(repl.type("/projects").awaitOutput("/status <id> for details"))
                 .contains("COST", "$1.20");
 
