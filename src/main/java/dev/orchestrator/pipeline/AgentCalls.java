@@ -252,7 +252,8 @@ final class AgentCalls {
                                     Optional.of(lastActivity.get())),
                             Optional.empty());
             Optional<String> failedSession = result.sessionId().or(tracker::agentSession);
-            Recovery.Next next = recovery.next(failure, agent.continuesSessions() && failedSession.isPresent());
+            Recovery.Next next =
+                    recovery.next(failure, agent.continuesSessions() && failedSession.isPresent(), session.isPresent());
             String what = "the " + call.role().wireName() + " agent (" + agent.name() + ") failed ("
                     + failure.errorClass().wireName() + ": " + failure.message() + ")";
             if (next instanceof Recovery.Next.GiveUp giveUp) {

@@ -53,8 +53,10 @@ final class Recovery {
 
     /**
      * @param canContinue whether the failed call left an agent session that can be continued
+     * @param wasContinuation whether the failed call itself continued a session: if it crashed, the
+     *     session may be what is broken (the agent cannot find it), so the retry starts afresh
      */
-    Next next(Failure failure, boolean canContinue) {
+    Next next(Failure failure, boolean canContinue, boolean wasContinuation) {
         failures.add(failure);
         ErrorClass errorClass = failure.errorClass();
         if (errorClass == ErrorClass.AUTHENTICATION || errorClass == ErrorClass.MISSING_BINARY) {
@@ -68,7 +70,10 @@ final class Recovery {
         Optional<String> hint = stuck || needsAdvice(errorClass) ? Optional.of(hint(failure)) : Optional.empty();
         // After a context overflow the session is full; a session that failed the same way twice
         // is not worth continuing either.
-        boolean continueSession = canContinue && errorClass != ErrorClass.CONTEXT_OVERFLOW && sameInARow() < 2;
+        boolean continueSession = canContinue
+                && errorClass != ErrorClass.CONTEXT_OVERFLOW
+                && !(wasContinuation && errorClass == ErrorClass.CRASH)
+                && sameInARow() < 2;
         return new Next.Retry(retry, waitBefore(retry, failure), continueSession, hint);
     }
 
