@@ -1,6 +1,7 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.pipeline.Engine;
+import dev.orchestrator.pipeline.Money;
 import dev.orchestrator.project.PhaseState;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectService;
@@ -22,13 +23,14 @@ final class Reports {
             for (ProjectSummary summary : page.items()) {
                 Project p = summary.project();
                 out.printf(
-                        "%4s  %-30s  %-17s %-15s %d/%d items%n",
+                        "%4s  %-30s  %-17s %-15s %d/%d items  %s%n",
                         p.id(),
                         p.name(),
                         p.status().wireName(),
                         p.currentPhase().map(Object::toString).orElse("-"),
                         summary.itemsDone(),
-                        summary.itemsTotal());
+                        summary.itemsTotal(),
+                        Money.usd(engine.ledger().projectSpend(p.id()).costMicros()));
             }
             out.flush();
             return 0;
@@ -48,6 +50,12 @@ final class Reports {
         }
         WorkProgress progress = engine.services().work().progress(project.id());
         out.println("items " + progress.finished() + "/" + progress.total() + " finished");
+        var spent = engine.ledger().projectSpend(project.id());
+        out.println("spent " + Money.usd(spent.costMicros()) + " (" + spent.inputTokens() + " input tokens, "
+                + spent.outputTokens() + " output tokens)");
+        if (project.status() == dev.orchestrator.project.ProjectStatus.PAUSED) {
+            engine.pauseReason(project.id()).ifPresent(reason -> out.println("paused: " + reason));
+        }
         engine.decisions()
                 .pending(project.id())
                 .ifPresent(pending -> out.println("waiting for you: run orchestrator and /approve " + project.id()

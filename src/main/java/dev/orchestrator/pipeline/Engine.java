@@ -41,6 +41,15 @@ public final class Engine implements AutoCloseable {
         return listeners;
     }
 
+    /** Why the project paused (a login, a budget, an agent that gave up), from its last pause. */
+    public Optional<String> pauseReason(ProjectId project) {
+        return services.projects().recentEvents(project, 20).stream()
+                .filter(e -> e.type().equals("project_paused"))
+                .findFirst()
+                .map(e -> AgentCalls.JSON.readTree(e.payload()).path("reason").asString(""))
+                .filter(reason -> !reason.isBlank());
+    }
+
     /** What agent calls cost, and the limits a person set. */
     public AgentLedger ledger() {
         return services.ledger();

@@ -70,7 +70,8 @@ final class StatusCommand implements Command {
                 .ifPresent(p -> field(
                         session, "Error", wrap(p.phase() + ": " + p.error().get(), session.width() - LABEL_WIDTH - 2)));
         if (project.status() == dev.orchestrator.project.ProjectStatus.PAUSED) {
-            pauseReason(project, session)
+            session.engine()
+                    .pauseReason(project.id())
                     .ifPresent(reason -> field(session, "Paused", wrap(reason, session.width() - LABEL_WIDTH - 2)));
         }
         var ledger = session.engine().ledger();
@@ -111,19 +112,6 @@ final class StatusCommand implements Command {
         }
         session.println(
                 StatusText.nextStep(project, session.engine().supervisor().isRunning(project.id())));
-    }
-
-    /** The reason the project paused, from its last {@code project_paused} event. */
-    private static Optional<String> pauseReason(Project project, Session session) {
-        return session.projects().repository().recentEvents(project.id(), 20).stream()
-                .filter(e -> e.type().equals("project_paused"))
-                .findFirst()
-                .map(e -> tools.jackson.databind.json.JsonMapper.builder()
-                        .build()
-                        .readTree(e.payload())
-                        .path("reason")
-                        .asString(""))
-                .filter(reason -> !reason.isBlank());
     }
 
     private static void field(Session session, String label, String value) {
