@@ -107,16 +107,11 @@ public final class CodexAgent implements Agent {
                 .map(thread -> totalsBefore(thread, listener))
                 .orElse(TokenTotals.ZERO);
         CodexRun run = new CodexRun(listener, task.workDir(), before, pricing());
-        Command command = new Command(
-                arguments(program.get().toString(), task),
-                task.workDir(),
-                config.env(),
-                java.util.Set.of(),
-                task.logFile(),
-                task.timeout(),
-                Command.DEFAULT_TAIL_LINES,
-                task.stall(),
-                MAX_LINE_CHARS);
+        Command command = Command.of(
+                        arguments(program.get().toString(), task), task.workDir(), task.logFile(), task.timeout())
+                .withEnvironment(config.env())
+                .withStallTimeout(task.stall())
+                .withMaxLineChars(MAX_LINE_CHARS);
         CommandResult result;
         try {
             result = runner.run(command, run::accept);
