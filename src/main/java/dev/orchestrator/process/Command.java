@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -26,6 +27,9 @@ import java.util.stream.Collectors;
  * @param stallTimeout when the command prints nothing for this long, its whole process tree is
  *     ended and the result says it stalled; zero for no such limit
  * @param maxLineChars longer lines are passed on in pieces of this many characters
+ * @param input text written to the command's standard input (as UTF-8, then closed); without it,
+ *     standard input is {@code /dev/null}. A prompt goes here rather than in an argument: Linux
+ *     refuses a single argument over 128 KiB ({@code MAX_ARG_STRLEN}).
  */
 public record Command(
         List<String> arguments,
@@ -36,7 +40,8 @@ public record Command(
         Duration timeout,
         int tailLines,
         Duration stallTimeout,
-        int maxLineChars) {
+        int maxLineChars,
+        Optional<String> input) {
     public static final int DEFAULT_TAIL_LINES = 200;
     public static final int DEFAULT_MAX_LINE_CHARS = 16_384;
 
@@ -62,6 +67,7 @@ public record Command(
         if (maxLineChars < 80) {
             throw new IllegalArgumentException("maxLineChars must be at least 80, not " + maxLineChars);
         }
+        Objects.requireNonNull(input, "input");
     }
 
     /** A command with Orchestrator's environment as it is and a tail of {@value #DEFAULT_TAIL_LINES} lines. */
@@ -75,7 +81,8 @@ public record Command(
                 timeout,
                 DEFAULT_TAIL_LINES,
                 Duration.ZERO,
-                DEFAULT_MAX_LINE_CHARS);
+                DEFAULT_MAX_LINE_CHARS,
+                Optional.empty());
     }
 
     /** This command with these variables set as well (later values win). */
@@ -91,7 +98,8 @@ public record Command(
                 timeout,
                 tailLines,
                 stallTimeout,
-                maxLineChars);
+                maxLineChars,
+                input);
     }
 
     /** This command without these variables of Orchestrator's environment. */
@@ -99,7 +107,16 @@ public record Command(
         Set<String> removed = new LinkedHashSet<>(removedVariables);
         removed.addAll(names);
         return new Command(
-                arguments, directory, environment, removed, logFile, timeout, tailLines, stallTimeout, maxLineChars);
+                arguments,
+                directory,
+                environment,
+                removed,
+                logFile,
+                timeout,
+                tailLines,
+                stallTimeout,
+                maxLineChars,
+                input);
     }
 
     public Command withTailLines(int lines) {
@@ -112,19 +129,53 @@ public record Command(
                 timeout,
                 lines,
                 stallTimeout,
-                maxLineChars);
+                maxLineChars,
+                input);
     }
 
     /** This command, ended (and reported as stalled) when it prints nothing for {@code window}. */
     public Command withStallTimeout(Duration window) {
         return new Command(
-                arguments, directory, environment, removedVariables, logFile, timeout, tailLines, window, maxLineChars);
+                arguments,
+                directory,
+                environment,
+                removedVariables,
+                logFile,
+                timeout,
+                tailLines,
+                window,
+                maxLineChars,
+                input);
     }
 
     /** This command with lines up to {@code chars} long passed on whole (agents print long JSON lines). */
     public Command withMaxLineChars(int chars) {
         return new Command(
-                arguments, directory, environment, removedVariables, logFile, timeout, tailLines, stallTimeout, chars);
+                arguments,
+                directory,
+                environment,
+                removedVariables,
+                logFile,
+                timeout,
+                tailLines,
+                stallTimeout,
+                chars,
+                input);
+    }
+
+    /** This command with {@code text} written to its standard input, which is then closed. */
+    public Command withInput(String text) {
+        return new Command(
+                arguments,
+                directory,
+                environment,
+                removedVariables,
+                logFile,
+                timeout,
+                tailLines,
+                stallTimeout,
+                maxLineChars,
+                Optional.of(text));
     }
 
     /** The program: the first argument. */

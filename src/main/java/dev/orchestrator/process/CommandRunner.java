@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,15 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link Command} to its end: standard input closed, standard output and error merged and
- * read line by line on a virtual thread, each line appended to the command's log file and handed to
- * a listener, the last lines kept for the result.
+ * Runs one {@link Command} to its end: standard input closed (or, when the command has input, that
+ * text written to a pipe on a virtual thread, then the pipe closed), standard output and error
+ * merged and read line by line on a virtual thread, each line appended to the command's log file and
+ * handed to a listener, the last lines kept for the result.
  *
  * <p>A command's processes end with it. On timeout or interruption its whole process tree is ended;
  * when it exits by itself, the processes it was seen to start and left running are ended too (they
  * would otherwise keep its output open, and outlive Orchestrator). A process detached and orphaned
  * between two looks (the tree is sampled while the command runs, more rarely as it ages) cannot be
  * found: the runner then stops reading after {@value #DRAIN_SECONDS} seconds rather than wait for it.
+ * A command that exits (or is ended) without reading all of its input is no failure: the rest of
+ * the input is dropped.
  *
  * <p>Thread-safe: each call owns its process, its reader thread and its log file handle.
  */
@@ -93,6 +98,10 @@ public final class CommandRunner {
         }
         Thread reader =
                 Thread.ofVirtual().name("output-" + process.pid()).start(() -> output.read(process.getInputStream()));
+        Optional<Thread> writer = command.input()
+                .map(text -> Thread.ofVirtual()
+                        .name("input-" + process.pid())
+                        .start(() -> write(text, process.getOutputStream(), command)));
         Set<ProcessHandle> seen = new LinkedHashSet<>();
         Wait wait;
         try {
@@ -104,7 +113,7 @@ public final class CommandRunner {
                     seen);
         } catch (InterruptedException e) {
             endTree(process, seen);
-            finishReading(reader, output, command);
+            finishStreams(reader, writer, output, command);
             throw e;
         }
         switch (wait) {
@@ -118,7 +127,7 @@ public final class CommandRunner {
                 endTree(process, seen);
             }
         }
-        finishReading(reader, output, command);
+        finishStreams(reader, writer, output, command);
         return new CommandResult(
                 exitCode(process),
                 wait == Wait.TIMED_OUT,
@@ -131,7 +140,10 @@ public final class CommandRunner {
     private static ProcessBuilder builder(Command command) {
         ProcessBuilder builder = new ProcessBuilder(command.arguments())
                 .directory(command.directory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT))
+                .redirectInput(
+                        command.input().isPresent()
+                                ? ProcessBuilder.Redirect.PIPE
+                                : ProcessBuilder.Redirect.from(NO_INPUT))
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeAll(command.removedVariables());
@@ -190,27 +202,58 @@ public final class CommandRunner {
         }
     }
 
-    /** Waits (without giving in to interrupts) for the reader to see the end of the output. */
-    private static void finishReading(Thread reader, Output output, Command command) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
-        while (reader.isAlive()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                output.detach();
-                log.warn(
-                        "the output of {} is still held open by a process it left behind; no longer reading it",
-                        command.display());
-                break;
-            }
-            try {
-                reader.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+    /**
+     * Writes the command's input and closes the pipe. A process that ends without reading it all
+     * breaks the pipe: that is its choice, not a failure of the run.
+     */
+    private static void write(String text, OutputStream stdin, Command command) {
+        try (stdin) {
+            stdin.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            log.debug("{} did not read all of its input: {}", command.display(), e.toString());
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    }
+
+    /**
+     * Waits (without giving in to interrupts) for the reader to see the end of the output and for
+     * the writer to finish, both within {@value #DRAIN_SECONDS} seconds: a process the command left
+     * behind may hold either pipe open.
+     */
+    private static void finishStreams(Thread reader, Optional<Thread> writer, Output output, Command command) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+        if (!awaitEnd(reader, deadline)) {
+            output.detach();
+            log.warn(
+                    "the output of {} is still held open by a process it left behind; no longer reading it",
+                    command.display());
+        }
+        if (writer.isPresent() && !awaitEnd(writer.get(), deadline)) {
+            log.warn(
+                    "the input of {} is still held open by a process it left behind; no longer writing it",
+                    command.display());
+        }
+    }
+
+    /** Whether the thread ended before the deadline; an interrupt is kept for later, not obeyed. */
+    private static boolean awaitEnd(Thread thread, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    thread.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

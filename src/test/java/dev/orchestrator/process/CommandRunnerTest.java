@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +103,60 @@ class CommandRunnerTest {
     }
 
     @Test
+    void run_writesTheInputAsUtf8AndClosesIt() throws Exception {
+        CommandResult result = run(command(sh("cat; echo \"read: $?\"")).withInput("hello\nwörld ✓\n"));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.tail()).containsExactly("hello", "wörld ✓", "read: 0");
+    }
+
+    @Test
+    void run_writesAnInputOverAMebibyteWhole() throws Exception {
+        String input = "0123456789abcdé\n".repeat(100_000);
+        byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+        Path copy = dir.resolve("copy.txt");
+
+        CommandResult result =
+                run(command(sh("cat > " + copy + "; wc -c < " + copy)).withInput(input));
+
+        assertThat(bytes.length).isGreaterThan(1024 * 1024);
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.tail()).containsExactly(Integer.toString(bytes.length));
+        assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
+    }
+
+    @Test
+    void run_aCommandThatIgnoresItsInput_neitherHangsNorFails() throws Exception {
+        String input = "x".repeat(2 * 1024 * 1024);
+
+        long started = System.nanoTime();
+        CommandResult result = run(command(sh("echo done")).withInput(input));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.tail()).containsExactly("done");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void run_interruptWhileWritingTheInput_endsTheTreeAndThrows() throws Exception {
+        // far more input than a pipe holds, to a command that never reads it: the writer is blocked
+        assertInterruptEndsTheTreeAndThrows(
+                command(sh("sleep 30 & echo $!; sleep 30")).withInput("x".repeat(4 * 1024 * 1024)));
+    }
+
+    @Test
+    void run_timeoutWhileWritingTheInput_endsTheCommandAsTimedOut() throws Exception {
+        Command command = Command.of(sh("sleep 30"), dir, dir.resolve("logs/command.log"), Duration.ofMillis(500))
+                .withInput("x".repeat(4 * 1024 * 1024));
+
+        long started = System.nanoTime();
+        CommandResult result = run(command);
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void run_runsInTheCommandsFolderAndPassesArgumentsUnchanged() throws Exception {
         Files.createDirectories(dir.resolve("work"));
         Command command = Command.of(
@@ -174,10 +229,15 @@ class CommandRunnerTest {
 
     @Test
     void run_interruptEndsTheWholeProcessTreeAndThrows() throws Exception {
+        assertInterruptEndsTheTreeAndThrows(command(sh("sleep 30 & echo $!; sleep 30")));
+    }
+
+    /** Runs a command that prints a grandchild's pid, interrupts the caller and checks what is left. */
+    private void assertInterruptEndsTheTreeAndThrows(Command command) throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                run(command(sh("sleep 30 & echo $!; sleep 30")));
+                run(command);
             } catch (Throwable e) {
                 thrown.set(e);
             }

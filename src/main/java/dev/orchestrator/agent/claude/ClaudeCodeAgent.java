@@ -103,13 +103,14 @@ public final class ClaudeCodeAgent implements Agent {
                         task.timeout())
                 .withEnvironment(env)
                 .withStallTimeout(task.stall())
-                .withMaxLineChars(MAX_LINE_CHARS);
+                .withMaxLineChars(MAX_LINE_CHARS)
+                .withInput(task.prompt());
         ClaudeRun run = new ClaudeRun(task.workDir(), listener);
         CommandResult result;
         try {
             result = runner.run(command, run);
         } catch (CommandException e) {
-            // a program that is there but cannot start (an argument list over the kernel's limit) is no missing binary
+            // a program that is there but cannot start (not executable, say) is no missing binary
             AgentResult.Outcome.Failure failure = setup.locate().isEmpty()
                     ? new AgentResult.Outcome.Failure(
                             ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX)

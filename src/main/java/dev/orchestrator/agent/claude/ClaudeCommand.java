@@ -19,7 +19,11 @@ final class ClaudeCommand {
 
     private ClaudeCommand() {}
 
-    /** The arguments, program first; the prompt is the last one, after {@code --}, so it may start with a dash. */
+    /**
+     * The arguments, program first. The prompt is not among them: with {@code -p} and no prompt
+     * argument Claude Code reads it from standard input, where the runner writes it (Linux limits
+     * one argument to 128 KiB, and prompts carry whole documents).
+     */
     static List<String> arguments(String program, Optional<String> model, int maxTurns, AgentTask task) {
         List<String> tools = tools(task.role());
         List<String> arguments = new ArrayList<>(List.of(
@@ -37,8 +41,6 @@ final class ClaudeCommand {
         arguments.addAll(List.of("--tools", String.join(",", tools)));
         arguments.addAll(List.of("--allowedTools", String.join(",", tools)));
         task.continueSession().ifPresent(session -> arguments.addAll(List.of("--resume", session)));
-        arguments.add("--");
-        arguments.add(task.prompt());
         return arguments;
     }
 

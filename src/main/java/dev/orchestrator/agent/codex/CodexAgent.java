@@ -107,16 +107,12 @@ public final class CodexAgent implements Agent {
                 .map(thread -> totalsBefore(thread, listener))
                 .orElse(TokenTotals.ZERO);
         CodexRun run = new CodexRun(listener, task.workDir(), before, pricing());
-        Command command = new Command(
-                arguments(program.get().toString(), task),
-                task.workDir(),
-                config.env(),
-                java.util.Set.of(),
-                task.logFile(),
-                task.timeout(),
-                Command.DEFAULT_TAIL_LINES,
-                task.stall(),
-                MAX_LINE_CHARS);
+        Command command = Command.of(
+                        arguments(program.get().toString(), task), task.workDir(), task.logFile(), task.timeout())
+                .withEnvironment(config.env())
+                .withStallTimeout(task.stall())
+                .withMaxLineChars(MAX_LINE_CHARS)
+                .withInput(task.prompt());
         CommandResult result;
         try {
             result = runner.run(command, run::accept);
@@ -131,8 +127,11 @@ public final class CodexAgent implements Agent {
     }
 
     /**
-     * {@code codex exec --json -C DIR -s SANDBOX --skip-git-repo-check [-m MODEL] [resume ID] -- PROMPT}:
+     * {@code codex exec --json -C DIR -s SANDBOX --skip-git-repo-check [-m MODEL] [resume ID] -}:
      * the exec options go before {@code resume}, which does not accept {@code -C} or {@code -s}.
+     * The prompt argument {@code -} makes Codex read the prompt from standard input, where the
+     * runner writes it (an argument is limited to 128 KiB by Linux); {@code exec} and {@code exec
+     * resume} both accept it.
      */
     List<String> arguments(String program, AgentTask task) {
         List<String> arguments = new ArrayList<>(List.of(
@@ -146,9 +145,7 @@ public final class CodexAgent implements Agent {
                 "--skip-git-repo-check"));
         config.model().ifPresent(model -> arguments.addAll(List.of("-m", model)));
         task.continueSession().ifPresent(thread -> arguments.addAll(List.of("resume", thread)));
-        // a prompt starting with "-" must not be read as an option
-        arguments.add("--");
-        arguments.add(task.prompt());
+        arguments.add("-");
         return arguments;
     }
 

@@ -20,6 +20,7 @@ import dev.orchestrator.config.AgentTimeouts;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.contract.Contract;
 import dev.orchestrator.process.ChildProcesses;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -227,12 +228,17 @@ class ClaudeCodeAgentIT {
     }
 
     @Test
-    void promptOverTheKernelsArgumentLimit_isACrashNotAMissingBinary() throws Exception {
-        AgentResult result = run(agent(0), "x".repeat(200 * 1024));
+    void promptOverTheKernelsArgumentLimit_reachesTheModelWhole() throws Exception {
+        // 200 KiB: over Linux's 128 KiB limit for one argument, so it can only travel on standard input
+        String prompt = "-starts like an option; " + "0123456789abcdé\n".repeat(200 * 1024 / 17) + "the end";
+        api.answer(inOrder(text(ANSWER)));
 
-        Outcome.Failure failure = (Outcome.Failure) result.outcome();
-        assertThat(failure.errorClass()).isEqualTo(ErrorClass.CRASH);
-        assertThat(failure.message()).doesNotContain("npm i -g");
+        AgentResult result = run(agent(0), prompt);
+
+        assertThat(result.outcome()).isEqualTo(new Outcome.Success());
+        assertThat(result.text()).isEqualTo(ANSWER);
+        assertThat(prompt.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(200 * 1024);
+        assertThat(api.messages().getFirst().lastMessageText()).contains(prompt);
     }
 
     @Test

@@ -33,7 +33,7 @@ class ClaudeCommandTest {
     }
 
     @Test
-    void developer_streamsJsonEditsWithItsToolsAndPassesThePromptLastAfterTheEndOfOptions() {
+    void developer_streamsJsonEditsWithItsTools_andLeavesThePromptToStandardInput() {
         List<String> arguments =
                 ClaudeCommand.arguments("claude", Optional.of("sonnet"), 40, task(Role.DEVELOPER, Optional.empty()));
 
@@ -54,8 +54,8 @@ class ClaudeCommandTest {
         assertThat(after(arguments, "--append-system-prompt"))
                 .contains("Orchestrator", "/work/p", "Do not commit", "dev_result.v1");
         assertThat(arguments).doesNotContain("--resume");
-        assertThat(arguments.subList(arguments.size() - 2, arguments.size()))
-                .containsExactly("--", "--looks like a flag");
+        assertThat(arguments).doesNotContain("--", "--looks like a flag");
+        assertThat(arguments.getLast()).isEqualTo("Read,Write,Edit,Glob,Grep,Bash");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.orchestrator.agent.Role;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.agent.fake.FakeResponsesApi;
 import dev.orchestrator.process.ChildProcesses;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +119,30 @@ class CodexAgentIT {
         assertThat(second.usage().outputTokens()).isEqualTo(30);
         assertThat(third.usage().inputTokens()).isEqualTo(500);
         assertThat(api.requests().get(2).userTexts()).contains("first prompt", "-second prompt", "third prompt");
+    }
+
+    @Test
+    void promptsOverTheKernelsArgumentLimit_reachTheModelWhole_newAndResumed() throws Exception {
+        // 200 KiB each: over Linux's 128 KiB limit for one argument, so only standard input can carry them
+        String first = "-starts like an option; " + "0123456789abcdé\n".repeat(200 * 1024 / 17) + "first end";
+        String second = "-- also; " + "fedcba9876543210\n".repeat(200 * 1024 / 17) + "second end";
+        api.enqueue(
+                message("First answer.").withUsage(100, 0, 10),
+                message("Second answer.").withUsage(300, 0, 30));
+        CodexAgent agent = agent(RealCodex.home(api));
+
+        AgentResult started = agent.run(RealCodex.task(Role.DEVELOPER, first, workDir, NO_STALL), listener);
+        AgentResult resumed = agent.run(
+                RealCodex.task(Role.DEVELOPER, "", workDir, NO_STALL)
+                        .continuing(Optional.of(started.sessionId().orElseThrow()), second),
+                listener);
+
+        assertThat(started.succeeded()).as(started.outcome() + "\n" + activity).isTrue();
+        assertThat(resumed.succeeded()).as(resumed.outcome() + "\n" + activity).isTrue();
+        assertThat(resumed.text()).isEqualTo("Second answer.");
+        assertThat(first.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(200 * 1024);
+        assertThat(api.requests().get(0).prompt()).isEqualTo(first);
+        assertThat(api.requests().get(1).userTexts()).containsSubsequence(first, second);
     }
 
     @Test

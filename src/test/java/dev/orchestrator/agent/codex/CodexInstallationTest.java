@@ -118,17 +118,17 @@ class CodexInstallationTest {
     }
 
     @Test
-    void arguments_putTheExecFlagsBeforeResume_andAReviewerReadsOnly() {
+    void arguments_putTheExecFlagsBeforeResume_readThePromptFromStandardInput_andAReviewerReadsOnly() {
         var config = RealCodex.config("codex", dir);
         CodexAgent agent = new CodexAgent(config, processes, Map.of());
         AgentTask developer = RealCodex.task(Role.DEVELOPER, "-rf do it", dir, Duration.ofSeconds(5));
 
-        assertThat(agent.arguments("codex", developer)).containsExactly(prefix("workspace-write", "--", "-rf do it"));
+        assertThat(agent.arguments("codex", developer)).containsExactly(prefix("workspace-write", "-"));
         assertThat(agent.arguments(
                         "codex",
                         RealCodex.task(Role.REVIEWER, "x", dir, Duration.ofSeconds(5))
                                 .continuing(Optional.of("T1"), "again")))
-                .containsExactly(prefix("read-only", "resume", "T1", "--", "again"));
+                .containsExactly(prefix("read-only", "resume", "T1", "-"));
     }
 
     private String[] prefix(String sandbox, String... rest) {
