@@ -184,6 +184,17 @@ public record Command(
     }
 
     /** The arguments as a person would type them, for messages (quoted where needed; not for a shell). */
+    /**
+     * The command as {@link #display()} shows it, with the size of its input rather than the input
+     * itself (a prompt can be large and private).
+     */
+    @Override
+    public String toString() {
+        return "Command[" + display() + " in " + directory
+                + input.map(text -> ", " + text.length() + " chars on standard input")
+                        .orElse("") + "]";
+    }
+
     public String display() {
         return arguments.stream()
                 .map(a -> a.isEmpty() || a.matches(".*[\\s'\"\\\\$`!*?;&|<>(){}].*")

@@ -185,6 +185,15 @@ class CommandRunnerTest {
     }
 
     @Test
+    void toString_showsTheCommandButNotItsInput() {
+        Command command = command(List.of("cat")).withInput("a secret prompt");
+
+        assertThat(command.toString())
+                .contains("cat", "15 chars on standard input")
+                .doesNotContain("secret");
+    }
+
+    @Test
     void run_silenceForTheStallWindowEndsTheWholeTreeAsStalled() throws Exception {
         Command command = Command.of(
                         sh("sleep 30 & echo $!; sleep 30"), dir, dir.resolve("quiet.log"), Duration.ofSeconds(20))
