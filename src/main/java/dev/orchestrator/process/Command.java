@@ -183,7 +183,6 @@ public record Command(
         return arguments.getFirst();
     }
 
-    /** The arguments as a person would type them, for messages (quoted where needed; not for a shell). */
     /**
      * The command as {@link #display()} shows it, with the size of its input rather than the input
      * itself (a prompt can be large and private).
@@ -195,6 +194,7 @@ public record Command(
                         .orElse("") + "]";
     }
 
+    /** The arguments as a person would type them, for messages (quoted where needed; not for a shell). */
     public String display() {
         return arguments.stream()
                 .map(a -> a.isEmpty() || a.matches(".*[\\s'\"\\\\$`!*?;&|<>(){}].*")
