@@ -67,7 +67,13 @@ final class ClaudeProjects {
 
     /** A valid answer per contract; a developer first writes a file with Write, then answers. */
     static Function<Request, Reply> answers(Path workspace) {
+        return answers(() -> workspace);
+    }
+
+    /** As above, for a workspace known only once the project exists (another process creates it). */
+    static Function<Request, Reply> answers(java.util.function.Supplier<Path> folder) {
         return request -> {
+            Path workspace = folder.get();
             String contract = contract(request);
             if (contract.equals("dev_result.v1") && !request.answersTools()) {
                 String file = request.lastMessageText().contains("# Scaffold:") ? "README.md" : "hello.txt";
