@@ -35,34 +35,31 @@ class ClaudeJarIT {
         }
     }
 
+    /** The packaged jar with these arguments, its output (merged) in {@code out}. */
+    private ProcessBuilder jar(Path home, String out, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("orchestrator.jar", "target/orchestrator.jar")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(out).toFile());
+        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
+        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
+        return builder;
+    }
+
     @Test
     void generate_buildsATestedRepositoryThroughTheRealCli_andShowsItsActivityAndCost() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
-        StringBuilder yaml = new StringBuilder("agent:\n  backend: claude-code\n  command: \"")
-                .append(RealClaude.program())
-                .append("\"\n  env:\n");
-        RealClaude.env(api, dir, 2)
-                .forEach((name, value) -> yaml.append("    ")
-                        .append(name)
-                        .append(": \"")
-                        .append(value)
-                        .append("\"\n"));
-        Files.writeString(home.resolve("config.yaml"), yaml);
+        Files.writeString(
+                home.resolve("config.yaml"),
+                "agent:\n  backend: claude-code\n  command: \"" + RealClaude.program() + "\"\n  env:\n"
+                        + ClaudeProjects.envYaml(api, dir));
         api.answer(ClaudeProjects.answers(this::projectFolder));
-        String jar = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        jar,
-                        "--autonomy",
-                        "full",
-                        "generate",
-                        "a file that says hi"))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("out.txt").toFile());
-        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
-        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
+        ProcessBuilder builder = jar(home, "out.txt", "--autonomy", "full", "generate", "a file that says hi");
 
         Process process = builder.start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("finished").isTrue();
@@ -74,16 +71,7 @@ class ClaudeJarIT {
         assertThat(project.resolve("hello.txt")).hasContent("hi");
         assertThat(Git.at(project).log(10)).contains("W1: Write hello.txt");
 
-        ProcessBuilder status = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        jar,
-                        "--status",
-                        "1"))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("status.txt").toFile());
-        status.environment().put("ORCHESTRATOR_HOME", home.toString());
+        ProcessBuilder status = jar(home, "status.txt", "--status", "1");
         Process shown = status.start();
         assertThat(shown.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(dir.resolve("status.txt")))

@@ -32,14 +32,7 @@ final class ClaudeProjects {
     /** An engine in autonomy full driving the real CLI against {@code api}; {@code extra} settings win. */
     static TestEngine engine(Path home, FakeAnthropicApi api, Map<String, String> extra) throws Exception {
         // agent.env is a map: it is set in $ORCHESTRATOR_HOME/config.yaml (a --set takes single values only)
-        StringBuilder yaml = new StringBuilder("agent:\n  env:\n");
-        RealClaude.env(api, home, 2)
-                .forEach((name, value) -> yaml.append("    ")
-                        .append(name)
-                        .append(": \"")
-                        .append(value)
-                        .append("\"\n"));
-        Files.writeString(home.resolve("config.yaml"), yaml);
+        Files.writeString(home.resolve("config.yaml"), "agent:\n  env:\n" + envYaml(api, home));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("agent.backend", "claude-code");
         settings.put("agent.command", RealClaude.program().toString());
@@ -48,6 +41,18 @@ final class ClaudeProjects {
         settings.putAll(extra);
         return TestEngine.start(
                 home, TestEngine.script(home.resolve("s"), "responses: []\n"), settings, Optional.empty());
+    }
+
+    /** The CLI's environment for {@code api} as the lines of a YAML map under {@code agent.env}. */
+    static String envYaml(FakeAnthropicApi api, Path dir) {
+        StringBuilder yaml = new StringBuilder();
+        RealClaude.env(api, dir, 2)
+                .forEach((name, value) -> yaml.append("    ")
+                        .append(name)
+                        .append(": \"")
+                        .append(value)
+                        .append("\"\n"));
+        return yaml.toString();
     }
 
     static RunOutcome run(TestEngine t, Project project) throws Exception {
