@@ -1,5 +1,6 @@
 package dev.orchestrator.process;
 
+import dev.orchestrator.logging.Redactor;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one {@link Command} to its end: standard input closed (or, when the command has input, that
  * text written to a pipe on a virtual thread, then the pipe closed), standard output and error
- * merged and read line by line on a virtual thread, each line appended to the command's log file and
- * handed to a listener, the last lines kept for the result.
+ * merged and read line by line on a virtual thread, each line appended to the command's log file
+ * (with secrets masked) and handed to a listener as it is, the last lines kept for the result.
  *
  * <p>A command's processes end with it. On timeout or interruption its whole process tree is ended;
  * when it exits by itself, the processes it was seen to start and left running are ended too (they
@@ -418,7 +419,8 @@ public final class CommandRunner {
                 return;
             }
             try {
-                logWriter.write(line);
+                // the log is read by people and kept: secrets an agent or a test prints stay out of it
+                logWriter.write(Redactor.redact(line));
                 logWriter.write('\n');
                 logWriter.flush();
             } catch (IOException e) {

@@ -185,6 +185,18 @@ class CommandRunnerTest {
     }
 
     @Test
+    void run_masksSecretsInTheLogFile_butPassesLinesOnAsTheyAre() throws Exception {
+        Command command = command(sh("echo ANTHROPIC_API_KEY=sk-ant-abcdefghijklmnop; echo plain line"));
+
+        run(command);
+
+        assertThat(Files.readString(command.logFile()))
+                .doesNotContain("sk-ant-abcdefghijklmnop")
+                .contains("ANTHROPIC_API_KEY=[REDACTED]", "plain line");
+        assertThat(lines).contains("ANTHROPIC_API_KEY=sk-ant-abcdefghijklmnop");
+    }
+
+    @Test
     void toString_showsTheCommandButNotItsInput() {
         Command command = command(List.of("cat")).withInput("a secret prompt");
 
