@@ -325,7 +325,7 @@ final class AgentCalls {
     private void checkBudgets(Call call) {
         AgentLedger.Limits limits = services.ledger().limits(project.id());
         Optional<Long> projectLimit = limits.projectMicros()
-                .or(() -> services.config().budget().maxUsdPerProject().map(AgentCalls::micros));
+                .or(() -> services.config().budget().maxUsdPerProject().map(Money::micros));
         if (projectLimit.isPresent()) {
             long spent = services.ledger().projectSpend(project.id()).costMicros();
             if (spent >= projectLimit.get()) {
@@ -337,7 +337,7 @@ final class AgentCalls {
             }
         }
         Optional<Long> itemLimit = limits.itemMicros()
-                .or(() -> services.config().budget().maxUsdPerItem().map(AgentCalls::micros));
+                .or(() -> services.config().budget().maxUsdPerItem().map(Money::micros));
         if (call.itemId().isPresent() && itemLimit.isPresent()) {
             long spent = services.ledger().itemSpend(call.itemId().get()).costMicros();
             if (spent >= itemLimit.get()) {
@@ -348,10 +348,6 @@ final class AgentCalls {
                                 + project.id() + " item <usd> raises it, then /resume " + project.id() + ".");
             }
         }
-    }
-
-    private static long micros(java.math.BigDecimal usd) {
-        return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }
 
     // ---- planning cache -----------------------------------------------------------------------

@@ -7,6 +7,11 @@ import java.util.Locale;
 public final class Money {
     private Money() {}
 
+    /** US dollars as micro-dollars, rounded half up. */
+    public static long micros(BigDecimal usd) {
+        return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    }
+
     /** {@code $1.25}, {@code $0.0031}, {@code $0.00}. */
     public static String usd(long micros) {
         BigDecimal dollars = BigDecimal.valueOf(micros).movePointLeft(6);

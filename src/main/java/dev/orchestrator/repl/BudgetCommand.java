@@ -66,7 +66,7 @@ final class BudgetCommand implements Command {
                 session.error("a budget must be more than $0; none removes the limit set here");
                 return Outcome.CONTINUE;
             }
-            micros = Optional.of(Costs.micros(usd));
+            micros = Optional.of(Money.micros(usd));
         }
         AgentLedger.Limits changed = item
                 ? new AgentLedger.Limits(limits.projectMicros(), micros)

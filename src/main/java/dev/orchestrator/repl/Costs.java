@@ -4,7 +4,6 @@ import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.BudgetConfig;
 import dev.orchestrator.pipeline.AgentLedger;
 import dev.orchestrator.pipeline.Money;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +28,11 @@ final class Costs {
         List<String> parts = new ArrayList<>();
         set.projectMicros()
                 .map(m -> "project " + Money.usd(m) + " (/budget)")
-                .or(() -> config.maxUsdPerProject().map(usd -> "project " + Money.usd(micros(usd))))
+                .or(() -> config.maxUsdPerProject().map(usd -> "project " + Money.usd(Money.micros(usd))))
                 .ifPresent(parts::add);
         set.itemMicros()
                 .map(m -> "per item " + Money.usd(m) + " (/budget)")
-                .or(() -> config.maxUsdPerItem().map(usd -> "per item " + Money.usd(micros(usd))))
+                .or(() -> config.maxUsdPerItem().map(usd -> "per item " + Money.usd(Money.micros(usd))))
                 .ifPresent(parts::add);
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
     }
@@ -48,9 +47,5 @@ final class Costs {
                 .map(item -> item.key() + " " + Money.usd(spend.get(item.id()).costMicros()))
                 .toList();
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
-    }
-
-    static long micros(BigDecimal usd) {
-        return usd.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }
 }
