@@ -9,6 +9,7 @@ import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;
 import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
+import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineServices;
@@ -158,7 +159,8 @@ public final class Main {
                     config,
                     children,
                     failAt,
-                    listeners);
+                    listeners,
+                    new ActivityBoard());
             var export = new ProjectExport(database);
             try (Engine engine = new Engine(services, listeners, export::export)) {
                 return switch (cli.mode()) {

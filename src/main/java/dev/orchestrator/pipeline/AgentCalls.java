@@ -209,7 +209,7 @@ final class AgentCalls {
                     call.phase(),
                     call.itemKey(),
                     prompt,
-                    project.workspace(),
+                    git.folder(),
                     Optional.of(call.contract()),
                     session,
                     Duration.ofSeconds(services.config().agent().timeouts().callSeconds()),
@@ -482,6 +482,9 @@ final class AgentCalls {
         @Override
         public void activity(String activity) {
             lastActivity.set(activity);
+            call.itemKey()
+                    .ifPresent(key -> services.board()
+                            .report(project.id(), key, call.role().wireName() + ": " + activity));
             progress(call, activity);
         }
 

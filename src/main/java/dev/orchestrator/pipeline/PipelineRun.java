@@ -230,11 +230,14 @@ final class PipelineRun {
     }
 
     private RunOutcome fail(PhaseName phase, String start, String why) {
-        // Implement commits each item as it passes: its rollback drops only the unfinished item's changes.
+        // Implement works in the items' worktrees and merges each item as it passes: main has
+        // nothing unfinished to roll back, and a person's uncommitted changes there stay.
         String target = phase == PhaseName.IMPLEMENT ? git.head() : start;
         Optional<String> rolledBack = Optional.empty();
         try {
-            git.resetTo(target);
+            if (phase != PhaseName.IMPLEMENT) {
+                git.resetTo(target);
+            }
             rolledBack = Optional.of(target);
         } catch (RuntimeException e) {
             log.error("project {}: rolling {} back to {} failed", project.id(), phase, target, e);
