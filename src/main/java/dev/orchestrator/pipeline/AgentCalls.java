@@ -51,6 +51,7 @@ final class AgentCalls {
     private final Project project;
     private final Git git;
     private final StopSignal stop;
+    private final Path logRoot;
     private final AtomicReference<String> lastActivity = new AtomicReference<>("");
 
     /** What the call is about and where its result goes. */
@@ -74,10 +75,19 @@ final class AgentCalls {
     private record Ran(AgentResult result, long session, Usage unrecorded) {}
 
     AgentCalls(PipelineServices services, Project project, Git git, StopSignal stop) {
+        this(services, project, git, stop, project.workspace().resolve(".orchestrator/logs"));
+    }
+
+    /**
+     * @param git the repository (or worktree) the agent works in
+     * @param logRoot where each call's raw log and parsed answer go
+     */
+    AgentCalls(PipelineServices services, Project project, Git git, StopSignal stop, Path logRoot) {
         this.services = services;
         this.project = project;
         this.git = git;
         this.stop = stop;
+        this.logRoot = logRoot;
     }
 
     String lastActivity() {
@@ -438,12 +448,10 @@ final class AgentCalls {
         }
     }
 
-    /** {@code <workspace>/.orchestrator/logs/<phase>/<item or role>-<role>-<session>.jsonl}. */
+    /** {@code <log root>/<phase>/<item or role>-<role>-<session>.jsonl}. */
     private Path rawLog(Call call, long sessionId) {
         String role = call.role().wireName();
-        return project.workspace()
-                .resolve(".orchestrator/logs")
-                .resolve(call.phase().toString())
+        return logRoot.resolve(call.phase().toString())
                 .resolve(call.itemKey().map(key -> key + "-" + role).orElse(role) + "-" + sessionId + ".jsonl");
     }
 

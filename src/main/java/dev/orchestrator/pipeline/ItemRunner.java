@@ -53,24 +53,42 @@ final class ItemRunner {
     private final ItemWork work;
     private final int maxParallel;
 
-    /** The implement phase of a pipeline project: main is {@code main}, the tests the architecture's. */
-    ItemRunner(RunScope scope) {
-        this(scope, "main", testCommand(scope), Duration.ofSeconds(1));
-    }
-
     /**
-     * @param baseBranch the branch of the main checkout that items merge into
+     * Where items land and how.
+     *
+     * @param baseBranch the branch of the main checkout that items start from and merge into
+     * @param merge whether passing items merge into it (else their reviewed branches are kept)
      * @param testCommand what runs the project's tests after a merge conflict is resolved
+     * @param logRoot where agent logs and test output go
      * @param poll how often a merge waiting for a clean main checkout looks again
      */
-    ItemRunner(RunScope scope, String baseBranch, Optional<String> testCommand, Duration poll) {
+    record Settings(
+            String baseBranch,
+            boolean merge,
+            Optional<String> testCommand,
+            java.nio.file.Path logRoot,
+            Duration poll) {}
+
+    /** The implement phase of a pipeline project: items merge into {@code main}, the tests are the architecture's. */
+    ItemRunner(RunScope scope) {
+        this(
+                scope,
+                new Settings(
+                        "main",
+                        true,
+                        testCommand(scope),
+                        scope.project().workspace().resolve(".orchestrator/logs"),
+                        Duration.ofSeconds(1)));
+    }
+
+    ItemRunner(RunScope scope, Settings settings) {
         this.services = scope.services();
         this.project = scope.project();
         this.main = scope.git();
         this.stop = scope.stop();
         this.worktrees = Worktrees.of(main);
-        Merger merger = new Merger(services, project, main, stop, testCommand, baseBranch, poll);
-        this.work = new ItemWork(scope, worktrees, merger, admin);
+        Merger merger = new Merger(services, project, main, stop, settings);
+        this.work = new ItemWork(scope, worktrees, merger, admin, settings);
         this.maxParallel = services.config().phase(PhaseName.IMPLEMENT).maxParallel();
     }
 

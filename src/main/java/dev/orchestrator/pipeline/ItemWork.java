@@ -45,8 +45,9 @@ final class ItemWork {
     private final Worktrees worktrees;
     private final Merger merger;
     private final ReentrantLock admin;
+    private final ItemRunner.Settings settings;
 
-    ItemWork(RunScope scope, Worktrees worktrees, Merger merger, ReentrantLock admin) {
+    ItemWork(RunScope scope, Worktrees worktrees, Merger merger, ReentrantLock admin, ItemRunner.Settings settings) {
         this.services = scope.services();
         this.project = scope.project();
         this.main = scope.git();
@@ -56,6 +57,7 @@ final class ItemWork {
         this.worktrees = worktrees;
         this.merger = merger;
         this.admin = admin;
+        this.settings = settings;
     }
 
     /**
@@ -89,7 +91,7 @@ final class ItemWork {
     boolean run(WorkItem item, boolean interrupted) throws InterruptedException {
         String start = item.startCommit().orElseThrow();
         Git worktree = admin(() -> worktrees.open(item.key(), start));
-        AgentCalls calls = new AgentCalls(services, project, worktree, stop);
+        AgentCalls calls = new AgentCalls(services, project, worktree, stop, settings.logRoot());
         Map<String, Object> context = itemContext(item, interrupted);
         services.board().report(project.id(), item.key(), interrupted ? "resuming" : "developer at work");
         try {
@@ -177,7 +179,17 @@ final class ItemWork {
     private void land(
             WorkItem item, Git worktree, AgentCalls calls, Map<String, Object> context, int cycles, String how)
             throws InterruptedException {
-        services.board().report(project.id(), item.key(), "merging into main");
+        if (!settings.merge()) {
+            services.work().complete(item.id(), worktree.head(), cycles);
+            admin(() -> {
+                worktrees.remove(item.key());
+                return null;
+            });
+            progress(item.key() + " review: pass" + how + "; the reviewed work is on branch "
+                    + Worktrees.branch(item.key()) + " (merging is off)");
+            return;
+        }
+        services.board().report(project.id(), item.key(), "merging into " + settings.baseBranch());
         Merger.Result result = merger.merge(item, worktree, calls, context, cycles);
         switch (result) {
             case Merger.Result.Merged merged ->
@@ -185,7 +197,8 @@ final class ItemWork {
                         item,
                         merged.commit(),
                         cycles,
-                        "review: pass" + how + ", merged into main as " + PipelineRun.shortSha(merged.commit())
+                        "review: pass" + how + ", merged into " + settings.baseBranch() + " as "
+                                + PipelineRun.shortSha(merged.commit())
                                 + (merged.resolved() ? " (conflict resolved by the fixer)" : ""));
             case Merger.Result.Unresolved unresolved -> {
                 services.work()
@@ -286,7 +299,7 @@ final class ItemWork {
         land(
                 item,
                 worktree,
-                new AgentCalls(services, project, worktree, stop),
+                new AgentCalls(services, project, worktree, stop, settings.logRoot()),
                 itemContext(item, false),
                 item.reviewCycles(),
                 " (accepted as it is)");

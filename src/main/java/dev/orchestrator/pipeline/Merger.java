@@ -43,6 +43,7 @@ final class Merger {
     private final Optional<String> testCommand;
     private final String baseBranch;
     private final Duration poll;
+    private final Path logRoot;
     private final ReentrantLock lock = new ReentrantLock();
 
     /** How a merge ended. */
@@ -54,21 +55,15 @@ final class Merger {
         record Unresolved(String why, List<String> files) implements Result {}
     }
 
-    Merger(
-            PipelineServices services,
-            Project project,
-            Git main,
-            StopSignal stop,
-            Optional<String> testCommand,
-            String baseBranch,
-            Duration poll) {
+    Merger(PipelineServices services, Project project, Git main, StopSignal stop, ItemRunner.Settings settings) {
         this.services = services;
         this.project = project;
         this.main = main;
         this.stop = stop;
-        this.testCommand = testCommand;
-        this.baseBranch = baseBranch;
-        this.poll = poll;
+        this.testCommand = settings.testCommand();
+        this.baseBranch = settings.baseBranch();
+        this.poll = settings.poll();
+        this.logRoot = settings.logRoot();
     }
 
     /** The lock merges (and worktree changes) of this project take. */
@@ -246,9 +241,7 @@ final class Merger {
             return Optional.empty();
         }
         progress(item, "running " + testCommand.get() + " on the merge");
-        Path log = project.workspace()
-                .resolve(".orchestrator/logs/implement/" + item.key() + "-merge-" + item.attempts() + "-" + round
-                        + ".log");
+        Path log = logRoot.resolve("implement/" + item.key() + "-merge-" + item.attempts() + "-" + round + ".log");
         CommandResult result = new CommandRunner(services.processes())
                 .run(
                         Command.of(
