@@ -9,6 +9,7 @@ import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;
 import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
+import dev.orchestrator.milestone.MilestonePlan;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineServices;
@@ -184,8 +185,39 @@ public final class Main {
                         closeLater(terminal);
                         yield Reports.export(e.project(), service, engine, out);
                     }
+                    case Cli.Mode.Run r -> {
+                        closeLater(terminal);
+                        yield planMilestone(r, config, workingDirectory, environment, out);
+                    }
                 };
             }
+        }
+    }
+
+    /**
+     * The first step of {@code run --milestone}: checks the repository, its configuration and its
+     * issue documents and prints the issues in the order they would run. It executes nothing yet.
+     */
+    private static int planMilestone(
+            Cli.Mode.Run run,
+            OrchestratorConfig config,
+            Path workingDirectory,
+            Map<String, String> environment,
+            PrintWriter out) {
+        MilestonePlan plan = MilestonePlan.prepare(
+                run.repo().map(workingDirectory::resolve).orElse(workingDirectory),
+                run.repoConfig().map(workingDirectory::resolve),
+                run.milestone(),
+                run.issue());
+        plan.describe(config.agent().backend(), width(environment), Style.PLAIN).forEach(out::println);
+        return 0;
+    }
+
+    private static int width(Map<String, String> environment) {
+        try {
+            return Math.max(40, Integer.parseInt(environment.getOrDefault("COLUMNS", "120")));
+        } catch (NumberFormatException e) {
+            return 120;
         }
     }
 
