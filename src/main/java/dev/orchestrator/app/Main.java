@@ -140,6 +140,10 @@ public final class Main {
         Prompts prompts = new Prompts(config.prompts().dir());
         List<String> warnings = new ArrayList<>(loaded.warnings());
         warnings.addAll(prompts.validateOverrides());
+        // A repository that cannot be planned is refused before the database is touched.
+        Optional<MilestonePlan> milestone = cli.mode() instanceof Cli.Mode.Run run
+                ? Optional.of(prepareMilestone(run, workingDirectory))
+                : Optional.empty();
         ChildProcesses children = new ChildProcesses();
         children.installShutdownHook(Duration.ofSeconds(5));
         try (Database database = Database.open(home.database(), durability)) {
@@ -187,28 +191,27 @@ public final class Main {
                     }
                     case Cli.Mode.Run r -> {
                         closeLater(terminal);
-                        yield planMilestone(r, config, workingDirectory, environment, out);
+                        yield printMilestonePlan(milestone.orElseThrow(), config, environment, out);
                     }
                 };
             }
         }
     }
 
-    /**
-     * The first step of {@code run --milestone}: checks the repository, its configuration and its
-     * issue documents and prints the issues in the order they would run. It executes nothing yet.
-     */
-    private static int planMilestone(
-            Cli.Mode.Run run,
-            OrchestratorConfig config,
-            Path workingDirectory,
-            Map<String, String> environment,
-            PrintWriter out) {
-        MilestonePlan plan = MilestonePlan.prepare(
+    private static MilestonePlan prepareMilestone(Cli.Mode.Run run, Path workingDirectory) {
+        return MilestonePlan.prepare(
                 run.repo().map(workingDirectory::resolve).orElse(workingDirectory),
                 run.repoConfig().map(workingDirectory::resolve),
                 run.milestone(),
                 run.issue());
+    }
+
+    /**
+     * The first step of {@code run --milestone}: prints the issues in the order they would run.
+     * It executes nothing yet.
+     */
+    private static int printMilestonePlan(
+            MilestonePlan plan, OrchestratorConfig config, Map<String, String> environment, PrintWriter out) {
         plan.describe(config.agent().backend(), width(environment), Style.PLAIN).forEach(out::println);
         return 0;
     }

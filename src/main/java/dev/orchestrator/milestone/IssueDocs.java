@@ -103,9 +103,9 @@ public final class IssueDocs {
         }
         List<IssueDoc> members = docs.stream().filter(doc -> doc.in(milestone)).toList();
         if (members.isEmpty()) {
-            throw new MilestoneException("no issue in milestone " + milestone + ". " + milestonesThatExist()
-                    + " (field " + config.fields().milestone() + " in the front matter of " + docs.size()
-                    + " issue document(s)).");
+            throw new MilestoneException("no issue in milestone " + milestone + ": none of the " + docs.size()
+                    + " issue documents has " + config.fields().milestone() + ": " + milestone
+                    + " in its front matter. " + milestonesThatExist() + ".");
         }
         List<String> notes = new ArrayList<>();
         checkDependencies(milestone, members, notes);

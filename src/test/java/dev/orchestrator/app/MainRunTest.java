@@ -69,7 +69,7 @@ class MainRunTest {
     }
 
     @Test
-    void run_withoutARepositoryConfig_exits2SayingWhatToCreate() throws IOException {
+    void run_withoutARepositoryConfig_exits2SayingWhatToCreate_beforeTouchingTheDatabase() throws IOException {
         Path repo = repo();
 
         assertThat(run(repo, "run", "--milestone=M1")).isEqualTo(2);
@@ -78,6 +78,7 @@ class MainRunTest {
                 .contains("Create " + repo.resolve("orchestrator.config.yaml"))
                 .contains("issue_globs:");
         assertThat(out.toString()).isEmpty();
+        assertThat(dir.resolve("home/orchestrator.db")).doesNotExist();
     }
 
     @Test

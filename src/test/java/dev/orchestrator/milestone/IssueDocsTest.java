@@ -301,7 +301,7 @@ class IssueDocsTest {
 
         assertThatThrownBy(() -> scan().select("M3", Optional.empty()))
                 .isInstanceOf(MilestoneException.class)
-                .hasMessageContaining("no issue in milestone M3")
+                .hasMessageContaining("no issue in milestone M3: none of the 3 issue documents has milestone: M3")
                 .hasMessageContaining("The milestones that exist: M1 (1 issue), M2 (2 issues)");
     }
 
