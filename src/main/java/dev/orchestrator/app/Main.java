@@ -9,6 +9,7 @@ import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;
 import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
+import dev.orchestrator.milestone.MilestonePlan;
 import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
@@ -140,6 +141,10 @@ public final class Main {
         Prompts prompts = new Prompts(config.prompts().dir());
         List<String> warnings = new ArrayList<>(loaded.warnings());
         warnings.addAll(prompts.validateOverrides());
+        // A repository that cannot be planned is refused before the database is touched.
+        Optional<MilestonePlan> milestone = cli.mode() instanceof Cli.Mode.Run run
+                ? Optional.of(prepareMilestone(run, workingDirectory))
+                : Optional.empty();
         ChildProcesses children = new ChildProcesses();
         children.installShutdownHook(Duration.ofSeconds(5));
         try (Database database = Database.open(home.database(), durability)) {
@@ -186,8 +191,38 @@ public final class Main {
                         closeLater(terminal);
                         yield Reports.export(e.project(), service, engine, out);
                     }
+                    case Cli.Mode.Run r -> {
+                        closeLater(terminal);
+                        yield printMilestonePlan(milestone.orElseThrow(), config, environment, out);
+                    }
                 };
             }
+        }
+    }
+
+    private static MilestonePlan prepareMilestone(Cli.Mode.Run run, Path workingDirectory) {
+        return MilestonePlan.prepare(
+                run.repo().map(workingDirectory::resolve).orElse(workingDirectory),
+                run.repoConfig().map(workingDirectory::resolve),
+                run.milestone(),
+                run.issue());
+    }
+
+    /**
+     * The first step of {@code run --milestone}: prints the issues in the order they would run.
+     * It executes nothing yet.
+     */
+    private static int printMilestonePlan(
+            MilestonePlan plan, OrchestratorConfig config, Map<String, String> environment, PrintWriter out) {
+        plan.describe(config.agent().backend(), width(environment), Style.PLAIN).forEach(out::println);
+        return 0;
+    }
+
+    private static int width(Map<String, String> environment) {
+        try {
+            return Math.max(40, Integer.parseInt(environment.getOrDefault("COLUMNS", "120")));
+        } catch (NumberFormatException e) {
+            return 120;
         }
     }
 
