@@ -115,14 +115,17 @@ public final class Main {
         CompletableFuture<Terminal> terminal = cli.mode() instanceof Cli.Mode.Interactive
                 ? openInBackground(terminals)
                 : CompletableFuture.failedFuture(new IllegalStateException("no terminal in a non-interactive run"));
+        // A repository that cannot be planned is refused before anything is touched.
+        Optional<MilestonePlan> milestone;
         ConfigLoader.Loaded loaded;
         try {
+            milestone = cli.mode() instanceof Cli.Mode.Run run
+                    ? Optional.of(prepareMilestone(run, workingDirectory))
+                    : Optional.empty();
+            List<ConfigLoader.FlagSetting> settings = new ArrayList<>(cli.settings());
+            milestone.ifPresent(plan -> settings.addAll(MilestoneRun.settings(plan.config())));
             loaded = ConfigLoader.load(new ConfigLoader.Inputs(
-                    home.root(),
-                    cli.config().map(workingDirectory::resolve),
-                    environment,
-                    cli.settings(),
-                    workingDirectory));
+                    home.root(), cli.config().map(workingDirectory::resolve), environment, settings, workingDirectory));
             startLogging(home, cli.verbose(), err);
         } catch (RuntimeException e) {
             terminal.thenAccept(Main::closeQuietly);
@@ -141,10 +144,6 @@ public final class Main {
         Prompts prompts = new Prompts(config.prompts().dir());
         List<String> warnings = new ArrayList<>(loaded.warnings());
         warnings.addAll(prompts.validateOverrides());
-        // A repository that cannot be planned is refused before the database is touched.
-        Optional<MilestonePlan> milestone = cli.mode() instanceof Cli.Mode.Run run
-                ? Optional.of(prepareMilestone(run, workingDirectory))
-                : Optional.empty();
         ChildProcesses children = new ChildProcesses();
         children.installShutdownHook(Duration.ofSeconds(5));
         try (Database database = Database.open(home.database(), durability)) {
@@ -193,7 +192,8 @@ public final class Main {
                     }
                     case Cli.Mode.Run r -> {
                         closeLater(terminal);
-                        yield printMilestonePlan(milestone.orElseThrow(), config, environment, out);
+                        yield new MilestoneRun(engine, service, config, width(environment), out)
+                                .run(milestone.orElseThrow(), r.issue());
                     }
                 };
             }
@@ -208,17 +208,7 @@ public final class Main {
                 run.issue());
     }
 
-    /**
-     * The first step of {@code run --milestone}: prints the issues in the order they would run.
-     * It executes nothing yet.
-     */
-    private static int printMilestonePlan(
-            MilestonePlan plan, OrchestratorConfig config, Map<String, String> environment, PrintWriter out) {
-        plan.describe(config.agent().backend(), width(environment), Style.PLAIN).forEach(out::println);
-        return 0;
-    }
-
-    private static int width(Map<String, String> environment) {
+    static int width(Map<String, String> environment) {
         try {
             return Math.max(40, Integer.parseInt(environment.getOrDefault("COLUMNS", "120")));
         } catch (NumberFormatException e) {

@@ -91,7 +91,7 @@ public record MilestonePlan(RepoConfig config, IssueDocs docs, Selection selecti
         docs.skipped().forEach(skip -> lines.add("skipped " + skip.path() + ": " + skip.reason()));
         int count = issues.size();
         lines.add("Planned " + count + (count == 1 ? " issue" : " issues") + " of milestone " + selection.milestone()
-                + ". Nothing was run: this version plans a milestone run but does not execute it yet.");
+                + ", each in its own worktree through developer, reviewer and fixer.");
         return lines;
     }
 }

@@ -22,6 +22,7 @@ import java.util.regex.PatternSyntaxException;
  * @param merge whether a reviewed issue's branch is merged into {@code baseBranch}
  * @param logRoot where raw logs and parsed answers go, per issue and phase; absolute
  * @param maxReviewCycles review/fix cycles per issue after the developer's work, 0 to 2
+ * @param testCommand the repository's tests, run after a merge conflict is resolved
  */
 public record RepoConfig(
         Path file,
@@ -33,7 +34,8 @@ public record RepoConfig(
         String baseBranch,
         boolean merge,
         Path logRoot,
-        int maxReviewCycles) {
+        int maxReviewCycles,
+        Optional<String> testCommand) {
 
     public static final String DEFAULT_BASE_BRANCH = "main";
     public static final String DEFAULT_LOG_ROOT = ".orchestrator/logs";
@@ -71,6 +73,10 @@ public record RepoConfig(
         require(runner != null, "runner", "runner must be set or left out");
         require(model != null && model.map(m -> !m.isBlank()).orElse(true), "model", "model must not be empty");
         requireBranch(baseBranch);
+        require(
+                testCommand != null && testCommand.map(c -> !c.isBlank()).orElse(true),
+                "test_command",
+                "test_command must not be empty");
         require(logRoot != null && logRoot.isAbsolute(), "log_root", "log_root must resolve to an absolute path");
         require(
                 maxReviewCycles >= 0 && maxReviewCycles <= MAX_REVIEW_CYCLES_LIMIT,

@@ -51,6 +51,7 @@ public final class RepoConfigLoader {
             merge: true                   # merge each reviewed issue branch into base_branch
             log_root: .orchestrator/logs  # raw logs and parsed answers, per issue and phase
             max_review_cycles: 2          # review/fix cycles per issue, 0 to 2
+            # test_command: mvn -q test   # run after a merge conflict is resolved; absent: none
             """;
 
     private static final Map<String, List<String>> KEYS = Map.of(
@@ -63,7 +64,8 @@ public final class RepoConfigLoader {
                     "base_branch",
                     "merge",
                     "log_root",
-                    "max_review_cycles"),
+                    "max_review_cycles",
+                    "test_command"),
             "fields",
             List.of("id", "title", "milestone", "depends_on"));
 
@@ -148,6 +150,7 @@ public final class RepoConfigLoader {
         Optional<Boolean> merge = bool(tree.get("merge"), "merge");
         Optional<Path> logRoot = path(tree.get("log_root"), "log_root");
         Optional<Integer> cycles = wholeNumber(tree.get("max_review_cycles"), "max_review_cycles");
+        Optional<String> testCommand = text(tree.get("test_command"), "test_command");
         if (!problems.isEmpty()) {
             throw failure(problems);
         }
@@ -167,7 +170,8 @@ public final class RepoConfigLoader {
                     baseBranch.orElse(RepoConfig.DEFAULT_BASE_BRANCH),
                     merge.orElse(true),
                     logRoot.orElse(repo.resolve(RepoConfig.DEFAULT_LOG_ROOT)),
-                    cycles.orElse(RepoConfig.DEFAULT_MAX_REVIEW_CYCLES));
+                    cycles.orElse(RepoConfig.DEFAULT_MAX_REVIEW_CYCLES),
+                    testCommand);
         } catch (RepoConfig.InvalidKey e) {
             throw failure(List.of(e.getMessage() + at(e.key())));
         }

@@ -51,7 +51,7 @@ class MilestonePlanTest {
         assertThat(lines)
                 .contains("note: b depends on old (milestone M0), outside milestone M1; it is assumed done.")
                 .anySatisfy(line -> assertThat(line).startsWith("skipped docs/issues/index.md: no YAML front matter"));
-        assertThat(lines.getLast()).startsWith("Planned 2 issues of milestone M1. Nothing was run");
+        assertThat(lines.getLast()).startsWith("Planned 2 issues of milestone M1, each in its own worktree");
     }
 
     @Test

@@ -280,7 +280,8 @@ class RepoConfigLoaderTest {
                         "main",
                         true,
                         repo.resolve("logs"),
-                        2))
+                        2,
+                        Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fields.title");
     }
