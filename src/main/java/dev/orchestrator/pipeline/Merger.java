@@ -183,7 +183,9 @@ final class Merger {
             conflict.put("round", round);
             conflict.put("rounds", CONFLICT_ROUNDS);
             conflict.put("files", files);
-            conflict.put("diff", conflicted ? worktree.diff(DIFF_CHARS) : "");
+            if (conflicted) {
+                conflict.put("diff", worktree.diff(DIFF_CHARS));
+            }
             if (!problem.isEmpty()) {
                 conflict.put("problem", problem);
             }

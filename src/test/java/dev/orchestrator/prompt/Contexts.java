@@ -22,6 +22,10 @@ final class Contexts {
             new Spec("implement/develop", "dev_result.v1", List.of("item.key", "item.title")),
             new Spec("implement/review", "review.v1", List.of("item.key", "item.title")),
             new Spec("implement/fix", "dev_result.v1", List.of("item.key", "item.title", "cycle", "maxCycles")),
+            new Spec(
+                    "implement/merge",
+                    "dev_result.v1",
+                    List.of("item.key", "item.title", "conflict.branch", "conflict.round", "conflict.rounds")),
             new Spec("test/fix", "dev_result.v1", List.of("test.command", "test.output")),
             new Spec("deploy/deploy", "deploy.v1", List.of()),
             new Spec("common/repair", "dev_result.v1", List.of()),
