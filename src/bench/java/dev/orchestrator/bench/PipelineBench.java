@@ -924,8 +924,7 @@ public final class PipelineBench {
      * store-writer thread and of reaped child processes, and child processes started (JFR).
      */
     static final class Watch implements AutoCloseable {
-        private static final OperatingSystemMXBean OS =
-                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         private final AtomicLong peakUsed = new AtomicLong();
         private final AtomicLong peakAfterGc = new AtomicLong();
@@ -1143,7 +1142,7 @@ public final class PipelineBench {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
