@@ -52,6 +52,8 @@ final class ItemRunner {
     private final ReentrantLock admin = new ReentrantLock();
     private final ItemWork work;
     private final int maxParallel;
+    /** The items' threads, and the clean-ups after their merges; closed at the end of {@link #run}. */
+    private final ExecutorService threads;
 
     /**
      * Where items land and how.
@@ -88,7 +90,9 @@ final class ItemRunner {
         this.stop = scope.stop();
         this.worktrees = Worktrees.of(main);
         Merger merger = new Merger(services, project, main, stop, settings);
-        this.work = new ItemWork(scope, worktrees, merger, admin, settings);
+        this.threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("item-" + project.id() + "-", 1).factory());
+        this.work = new ItemWork(scope, worktrees, merger, admin, settings, threads);
         this.maxParallel = services.config().phase(PhaseName.IMPLEMENT).maxParallel();
     }
 
@@ -104,9 +108,11 @@ final class ItemRunner {
 
     /** @return completion details, or null when the phase waits for the person's decision */
     Map<String, Object> run() throws InterruptedException {
-        setAsideOrphans();
-        applyDecisions();
-        runItems();
+        try (threads) {
+            setAsideOrphans();
+            applyDecisions();
+            runItems();
+        }
         main.collectGarbage();
         List<WorkItem> items = services.work().items(project.id());
         List<WorkItem> attention = items.stream()
@@ -151,8 +157,6 @@ final class ItemRunner {
      */
     private void runItems() throws InterruptedException {
         Map<String, String> mdc = MDC.getCopyOfContextMap();
-        ExecutorService threads = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("item-" + project.id() + "-", 1).factory());
         CompletionService<Boolean> ended = new ExecutorCompletionService<>(threads);
         Map<Future<Boolean>, WorkItem> running = new HashMap<>();
         RuntimeException failure = null;
@@ -190,8 +194,6 @@ final class ItemRunner {
             threads.shutdownNow();
             threads.awaitTermination(ITEMS_EXIT.toSeconds(), TimeUnit.SECONDS);
             throw e;
-        } finally {
-            threads.shutdown();
         }
         if (failure != null) {
             throw failure;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -46,8 +47,16 @@ final class ItemWork {
     private final Merger merger;
     private final ReentrantLock admin;
     private final ItemRunner.Settings settings;
+    private final Executor background;
 
-    ItemWork(RunScope scope, Worktrees worktrees, Merger merger, ReentrantLock admin, ItemRunner.Settings settings) {
+    /** @param background where a merged item's worktree is removed, so its dependents can start meanwhile */
+    ItemWork(
+            RunScope scope,
+            Worktrees worktrees,
+            Merger merger,
+            ReentrantLock admin,
+            ItemRunner.Settings settings,
+            Executor background) {
         this.services = scope.services();
         this.project = scope.project();
         this.main = scope.git();
@@ -58,6 +67,7 @@ final class ItemWork {
         this.merger = merger;
         this.admin = admin;
         this.settings = settings;
+        this.background = background;
     }
 
     /**
@@ -217,15 +227,24 @@ final class ItemWork {
         }
     }
 
-    /** The item is on main: recorded as done, then its worktree and (merged) branch go. */
+    /**
+     * The item is on main: recorded as done (which releases its dependents), then its worktree and
+     * merged branch go, in the background. Should that fail or be cut short, the orphan clean-up at
+     * the next start finishes it.
+     */
     private void finished(WorkItem item, String commit, int cycles, String what) {
         services.work().complete(item.id(), commit, cycles);
-        admin(() -> {
-            worktrees.remove(item.key());
-            main.deleteBranchIfMerged(Worktrees.branch(item.key()), main.head());
-            return null;
-        });
         progress(item.key() + " " + what);
+        background.execute(() -> admin(() -> {
+            try {
+                worktrees.remove(item.key());
+                main.deleteBranchIfMerged(Worktrees.branch(item.key()), main.head());
+            } catch (GitException e) {
+                progress(item.key() + ": could not remove its worktree (" + e.getMessage()
+                        + "); the next start sets it aside");
+            }
+            return null;
+        }));
     }
 
     /**

@@ -51,6 +51,7 @@ public final class Git {
     private static final Duration READ_AFTER_EXIT = Duration.ofSeconds(60);
 
     private static final File NO_INPUT = new File("/dev/null");
+    private static final java.util.regex.Pattern FULL_SHA = java.util.regex.Pattern.compile("[0-9a-f]{40}");
     private static final List<String> SETTINGS = List.of(
             "-c", "user.name=" + NAME,
             "-c", "user.email=" + EMAIL,
@@ -516,10 +517,17 @@ public final class Git {
         return execute(List.of("rev-parse", "--verify", "-q", "HEAD^{commit}")).status() == 0;
     }
 
-    /** The full sha of a revision, which must name a commit. */
+    /**
+     * The full sha of a revision, which must name a commit. A full sha is taken as it is (it came
+     * from git): a git process fewer for each of the many commands the pipeline gives one, and a
+     * sha that names nothing still fails the command it is given to.
+     */
     private String resolve(String revision) {
         if (revision == null || revision.isBlank() || revision.startsWith("-")) {
             throw new IllegalArgumentException("not a revision: '" + revision + "'");
+        }
+        if (FULL_SHA.matcher(revision).matches()) {
+            return revision;
         }
         List<String> arguments = List.of("rev-parse", "--verify", "-q", revision + "^{commit}");
         Output output = execute(arguments);
