@@ -45,7 +45,11 @@ class SwarmTest {
         all.put("recovery.repair_attempts", "0");
         all.put("recovery.shutdown_grace_seconds", "1");
         all.putAll(settings);
-        return TestEngine.start(home, Calls.script(home, "responses:\n" + responses), all, Optional.empty());
+        return TestEngine.start(
+                home,
+                Calls.script(home, responses.isEmpty() ? "responses: []\n" : "responses:\n" + responses),
+                all,
+                Optional.empty());
     }
 
     /** A script entry answering the ideation call whose prompt contains {@code marker} with requirements. */
@@ -281,6 +285,79 @@ class SwarmTest {
                     .containsExactlyInAnyOrder(
                             "1 completed", "2 completed", "3 completed", "0 interrupted", "0 completed");
             assertThat(progress(t)).contains("[ideation] swarm: members 1, 2, 3 finished before; running none");
+        }
+    }
+
+    @ConcurrentTest
+    void stopWhileAMemberWorks_endsItAfterTheGrace_andTheResumeRunsOnlyThatMemberAndTheAggregator() throws Exception {
+        String slowRisks = """
+                  - role: analyst
+                    prompt_contains: "%s"
+                    delay_ms: 60000
+                """.formatted(RISKS);
+        Project project;
+        try (TestEngine t = engine(slowRisks + ANSWERING_SWARM, Map.of())) {
+            project = t.service.create("a tool that renames photos by date", "photos");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            await().atMost(WAIT)
+                    .until(() -> ideationSessions(t, project).stream()
+                                    .filter(s -> s.path("status").asString().equals("completed"))
+                                    .count()
+                            == 2);
+
+            t.engine.supervisor().stop(project.id(), "stopped by the test");
+
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(ideationSessions(t, project))
+                    .extracting(s ->
+                            s.path("cycle").asInt() + " " + s.path("status").asString())
+                    .containsExactlyInAnyOrder("1 completed", "2 completed", "3 interrupted");
+        }
+
+        String responses = requirements(
+                        "interrupted before it finished",
+                        "Risky",
+                        feature("F1", "Reject duplicates", "could"),
+                        "",
+                        "0.03")
+                + ANSWERING_SWARM;
+        try (TestEngine t = engine(responses, Map.of())) {
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            assertThat(candidate(t, project).name()).isEqualTo("Aggregated");
+            assertThat(progress(t))
+                    .contains("[ideation] swarm: members 1, 2 finished before; running 3 edge cases and risks");
+            List<Calls.Call> calls = Calls.in(home).of(Role.ANALYST, PhaseName.IDEATION);
+            // members 1 and 2 in the first run; member 3 (continuing its session) and the aggregator in the second
+            assertThat(calls).hasSize(4);
+            assertThat(calls.get(2).continued()).isTrue();
+            assertThat(calls.get(3).prompt()).contains(AGGREGATOR).contains("\"Reject duplicates\"");
+        }
+    }
+
+    @ConcurrentTest
+    void swarmsOnEveryPlanningPhase_carryAProjectToItsEnd() throws Exception {
+        Map<String, String> settings = Map.of(
+                "autonomy", "full",
+                "phases.architecture.pattern", "swarm",
+                "phases.task_breakdown.pattern", "swarm",
+                "phases.task_breakdown.swarm_size", "4");
+        try (TestEngine t = engine("", settings)) {
+            Project project = t.service.create("a tool that renames photos by date", "photos");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            Map<String, Long> perStep = Calls.in(home).perStep();
+            assertThat(perStep).containsEntry("analyst/ideation", 4L);
+            assertThat(perStep).containsEntry("architect/architecture", 4L);
+            // four members (the fourth takes the first focus again) and the aggregator
+            assertThat(perStep).containsEntry("planner/task_breakdown", 5L);
+            assertThat(Calls.in(home).of(Role.PLANNER, PhaseName.TASK_BREAKDOWN).stream()
+                            .filter(c -> c.prompt().contains(USERS))
+                            .count())
+                    .isEqualTo(2);
         }
     }
 
