@@ -39,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * whose earlier session was interrupted (a stop, a crash) continues that session. Planning answers
  * may come from the cache ({@code agent.cache_ttl_seconds}).
  *
- * <p>Used from the project's pipeline thread only.
+ * <p>Each instance is used by one thread: the project's pipeline thread, or a swarm member's own
+ * thread ({@link Swarm} makes one instance per member, so {@code lastActivity} is never shared).
  */
 final class AgentCalls {
     static final JsonMapper JSON = JsonMapper.builder().build();
