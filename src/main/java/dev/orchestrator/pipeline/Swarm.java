@@ -221,7 +221,7 @@ final class Swarm {
                                 "focus",
                                 focus.title(),
                                 "error",
-                                failure.getMessage()));
+                                String.valueOf(failure.getMessage())));
         progress("swarm member " + member + " (" + focus.title() + ") failed: " + failure.getMessage());
         return new Outcome.Failed(member, failure);
     }
