@@ -9,6 +9,7 @@ import dev.orchestrator.config.ConfigSnapshot;
 import dev.orchestrator.config.OrchestratorConfig;
 import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
+import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineListener;
@@ -699,7 +700,8 @@ public final class PipelineBench {
                         config,
                         new ChildProcesses(),
                         Optional.empty(),
-                        PipelineListener.NONE);
+                        PipelineListener.NONE,
+                        new ActivityBoard());
                 List<ProjectId> ids = seed(service, projects);
                 eventsBefore = count(database, "events");
                 writes.reset();

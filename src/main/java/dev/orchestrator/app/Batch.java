@@ -70,6 +70,11 @@ final class Batch {
         return run(ids);
     }
 
+    /** Runs one existing project to its end (a repository run); the exit code as for --resume. */
+    int run(ProjectId id) {
+        return run(List.of(id));
+    }
+
     private int run(List<ProjectId> ids) {
         PipelineListener listener = new PipelineListener() {
             @Override

@@ -42,17 +42,28 @@ record Cli(
 
         /** Print one project's whole state as JSON. */
         record Export(String project) implements Mode {}
+
+        /**
+         * Work through one milestone's issue documents in an existing repository.
+         *
+         * @param repoConfig the repository's configuration file ({@code --config} in this mode), if given
+         * @param repo the repository's top folder ({@code --repo}); empty: the working directory
+         */
+        record Run(String milestone, Optional<String> issue, Optional<Path> repoConfig, Optional<Path> repo)
+                implements Mode {}
     }
 
     static final String[] USAGE = {
         "orchestrator - turns an idea into working software",
         "Usage: orchestrator [OPTIONS]",
         "       orchestrator generate \"IDEA\" [OPTIONS]",
+        "       orchestrator run --milestone=ID [--issue=ID] [--config=PATH] [--repo=DIR] [OPTIONS]",
         "  -? --help                  Show this help and exit",
         "  -V --version               Print the version and exit",
         "     --home=DIR              Keep the database, logs and config.yaml in DIR",
         "                             (default: $ORCHESTRATOR_HOME, else ~/.orchestrator)",
         "     --config=FILE           Read FILE after $ORCHESTRATOR_HOME/config.yaml; its keys win",
+        "                             (with run: the repository's orchestrator.config.yaml or .json)",
         "     --workspace=DIR         Create project folders under DIR",
         "     --autonomy=MODE         checkpoint (ask for approval) or full (never pause)",
         "     --set=KEY=VALUE         Set any configuration key, e.g. --set agent.max_turns=80",
@@ -66,12 +77,19 @@ record Cli(
         "     --export=ID             Print project ID's whole state as JSON",
         "     --fail-at-phase=PHASE   Make PHASE (name or number 1-7) fail after its work, to",
         "                             prove rollback and resume",
+        "     --milestone=ID          run: the milestone whose issue documents to work through",
+        "     --issue=ID              run: only this issue of the milestone",
+        "     --repo=DIR              run: the repository's top folder (default: the current one)",
     };
 
     private static final String[] FOOTER = {
         "",
         "Start it without options for the interactive session: type an idea to create a project,",
         "/help to see the commands.",
+        "",
+        "run works in an existing git repository that opts in with orchestrator.config.yaml (or",
+        ".json) at its root; without one it says what to create. In run mode --config names that",
+        "file, not the orchestrator's own configuration.",
         "",
         "Environment:",
         "  ORCHESTRATOR_HOME    folder for the database, logs and config.yaml",
@@ -123,7 +141,7 @@ record Cli(
                 options.isSet("help"),
                 options.isSet("version"),
                 path(options, "home"),
-                path(options, "config"),
+                mode instanceof Mode.Run ? Optional.empty() : path(options, "config"),
                 settings,
                 options.isSet("verbose"),
                 mode,
@@ -133,6 +151,17 @@ record Cli(
     private static Mode mode(Options options) {
         List<String> args = options.args();
         List<Mode> modes = new ArrayList<>();
+        if (!args.isEmpty() && args.getFirst().equals("run")) {
+            modes.add(run(options, args));
+            args = List.of();
+        } else {
+            for (String flag : List.of("milestone", "issue", "repo")) {
+                if (options.isSet(flag)) {
+                    throw new UsageException("--" + flag + " belongs to run: orchestrator run --milestone=ID"
+                            + (flag.equals("milestone") ? "" : " --" + flag + "=" + options.get(flag)) + ".");
+                }
+            }
+        }
         if (!args.isEmpty() && args.getFirst().equals("generate")) {
             String idea = String.join(" ", args.subList(1, args.size())).strip();
             if (idea.isEmpty()) {
@@ -167,9 +196,29 @@ record Cli(
             modes.add(new Mode.Export(options.get("export")));
         }
         if (modes.size() > 1) {
-            throw new UsageException("choose one of generate, --idea-file, --resume, --status and --export.");
+            throw new UsageException("choose one of generate, run, --idea-file, --resume, --status and --export.");
         }
         return modes.isEmpty() ? new Mode.Interactive() : modes.getFirst();
+    }
+
+    private static Mode.Run run(Options options, List<String> args) {
+        if (args.size() > 1) {
+            throw new UsageException("unexpected argument '" + args.get(1) + "' after run. Name the milestone with "
+                    + "--milestone, e.g. orchestrator run --milestone=M1.");
+        }
+        if (!options.isSet("milestone") || options.get("milestone").isBlank()) {
+            throw new UsageException("run needs the milestone: orchestrator run --milestone=ID [--issue=ID] "
+                    + "[--config=PATH] [--repo=DIR], e.g. orchestrator run --milestone=M1.");
+        }
+        if (options.isSet("issue") && options.get("issue").isBlank()) {
+            throw new UsageException("--issue needs an issue id, e.g. --issue=ISSUE-12, or leave it out to run the "
+                    + "whole milestone.");
+        }
+        return new Mode.Run(
+                options.get("milestone").strip(),
+                options.isSet("issue") ? Optional.of(options.get("issue").strip()) : Optional.empty(),
+                path(options, "config"),
+                path(options, "repo"));
     }
 
     private static Optional<Path> path(Options options, String name) {

@@ -9,6 +9,8 @@ import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.config.StoreConfig;
 import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
+import dev.orchestrator.milestone.MilestonePlan;
+import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineServices;
@@ -113,14 +115,17 @@ public final class Main {
         CompletableFuture<Terminal> terminal = cli.mode() instanceof Cli.Mode.Interactive
                 ? openInBackground(terminals)
                 : CompletableFuture.failedFuture(new IllegalStateException("no terminal in a non-interactive run"));
+        // A repository that cannot be planned is refused before anything is touched.
+        Optional<MilestonePlan> milestone;
         ConfigLoader.Loaded loaded;
         try {
+            milestone = cli.mode() instanceof Cli.Mode.Run run
+                    ? Optional.of(prepareMilestone(run, workingDirectory))
+                    : Optional.empty();
+            List<ConfigLoader.FlagSetting> settings = new ArrayList<>(cli.settings());
+            milestone.ifPresent(plan -> settings.addAll(MilestoneRun.settings(plan.config())));
             loaded = ConfigLoader.load(new ConfigLoader.Inputs(
-                    home.root(),
-                    cli.config().map(workingDirectory::resolve),
-                    environment,
-                    cli.settings(),
-                    workingDirectory));
+                    home.root(), cli.config().map(workingDirectory::resolve), environment, settings, workingDirectory));
             startLogging(home, cli.verbose(), err);
         } catch (RuntimeException e) {
             terminal.thenAccept(Main::closeQuietly);
@@ -158,7 +163,8 @@ public final class Main {
                     config,
                     children,
                     failAt,
-                    listeners);
+                    listeners,
+                    new ActivityBoard());
             var export = new ProjectExport(database);
             try (Engine engine = new Engine(services, listeners, export::export)) {
                 return switch (cli.mode()) {
@@ -184,8 +190,29 @@ public final class Main {
                         closeLater(terminal);
                         yield Reports.export(e.project(), service, engine, out);
                     }
+                    case Cli.Mode.Run r -> {
+                        closeLater(terminal);
+                        yield new MilestoneRun(engine, service, config, width(environment), out)
+                                .run(milestone.orElseThrow(), r.issue());
+                    }
                 };
             }
+        }
+    }
+
+    private static MilestonePlan prepareMilestone(Cli.Mode.Run run, Path workingDirectory) {
+        return MilestonePlan.prepare(
+                run.repo().map(workingDirectory::resolve).orElse(workingDirectory),
+                run.repoConfig().map(workingDirectory::resolve),
+                run.milestone(),
+                run.issue());
+    }
+
+    static int width(Map<String, String> environment) {
+        try {
+            return Math.max(40, Integer.parseInt(environment.getOrDefault("COLUMNS", "120")));
+        } catch (NumberFormatException e) {
+            return 120;
         }
     }
 

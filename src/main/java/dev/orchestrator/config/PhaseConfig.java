@@ -5,6 +5,7 @@ package dev.orchestrator.config;
  *
  * @param maxReviewCycles fix cycles after a failing review or test run (implement and test only)
  * @param timeoutSeconds longest run of the project's test command (test only)
+ * @param maxParallel how many work items run at once, each in its own worktree (implement only)
  */
 public record PhaseConfig(
         boolean enabled,
@@ -12,12 +13,16 @@ public record PhaseConfig(
         int swarmSize,
         boolean checkpoint,
         Integer maxReviewCycles,
-        Integer timeoutSeconds) {
+        Integer timeoutSeconds,
+        Integer maxParallel) {
     /** Fix cycles when a phase does not set {@code max_review_cycles}. */
     public static final int DEFAULT_REVIEW_CYCLES = 2;
 
     /** Test command time limit when a phase does not set {@code timeout_seconds}. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 900;
+
+    /** Items at once when the implement phase does not set {@code max_parallel}. */
+    public static final int DEFAULT_MAX_PARALLEL = 3;
 
     public PhaseConfig {
         InvalidSetting.requirePresent("pattern", pattern);
@@ -26,5 +31,7 @@ public record PhaseConfig(
         InvalidSetting.requireRange("max_review_cycles", maxReviewCycles, 0, 10);
         timeoutSeconds = timeoutSeconds == null ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
         InvalidSetting.requireRange("timeout_seconds", timeoutSeconds, 1, 86_400);
+        maxParallel = maxParallel == null ? DEFAULT_MAX_PARALLEL : maxParallel;
+        InvalidSetting.requireRange("max_parallel", maxParallel, 1, 32);
     }
 }

@@ -39,8 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * whose earlier session was interrupted (a stop, a crash) continues that session. Planning answers
  * may come from the cache ({@code agent.cache_ttl_seconds}).
  *
- * <p>Each instance is used by one thread: the project's pipeline thread, or a swarm member's own
- * thread ({@link Swarm} makes one instance per member, so {@code lastActivity} is never shared).
+ * <p>Each instance is used by one thread: the project's pipeline thread, a work item's thread, or a
+ * swarm member's thread ({@link Swarm} makes one instance per member), so {@code lastActivity} is
+ * never shared.
  */
 final class AgentCalls {
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,6 +53,7 @@ final class AgentCalls {
     private final Project project;
     private final Git git;
     private final StopSignal stop;
+    private final Path logRoot;
     private final AtomicReference<String> lastActivity = new AtomicReference<>("");
 
     /** What the call is about and where its result goes. */
@@ -75,10 +77,19 @@ final class AgentCalls {
     private record Ran(AgentResult result, long session, Usage unrecorded) {}
 
     AgentCalls(PipelineServices services, Project project, Git git, StopSignal stop) {
+        this(services, project, git, stop, project.workspace().resolve(".orchestrator/logs"));
+    }
+
+    /**
+     * @param git the repository (or worktree) the agent works in
+     * @param logRoot where each call's raw log and parsed answer go
+     */
+    AgentCalls(PipelineServices services, Project project, Git git, StopSignal stop, Path logRoot) {
         this.services = services;
         this.project = project;
         this.git = git;
         this.stop = stop;
+        this.logRoot = logRoot;
     }
 
     String lastActivity() {
@@ -210,7 +221,7 @@ final class AgentCalls {
                     call.phase(),
                     call.itemKey(),
                     prompt,
-                    project.workspace(),
+                    git.folder(),
                     Optional.of(call.contract()),
                     session,
                     Duration.ofSeconds(services.config().agent().timeouts().callSeconds()),
@@ -439,12 +450,10 @@ final class AgentCalls {
         }
     }
 
-    /** {@code <workspace>/.orchestrator/logs/<phase>/<item or role>-<role>-<session>.jsonl}. */
+    /** {@code <log root>/<phase>/<item or role>-<role>-<session>.jsonl}. */
     private Path rawLog(Call call, long sessionId) {
         String role = call.role().wireName();
-        return project.workspace()
-                .resolve(".orchestrator/logs")
-                .resolve(call.phase().toString())
+        return logRoot.resolve(call.phase().toString())
                 .resolve(call.itemKey().map(key -> key + "-" + role).orElse(role) + "-" + sessionId + ".jsonl");
     }
 
@@ -483,6 +492,9 @@ final class AgentCalls {
         @Override
         public void activity(String activity) {
             lastActivity.set(activity);
+            call.itemKey()
+                    .ifPresent(key -> services.board()
+                            .report(project.id(), key, call.role().wireName() + ": " + activity));
             progress(call, activity);
         }
 

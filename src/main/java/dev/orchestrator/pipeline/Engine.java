@@ -1,7 +1,12 @@
 package dev.orchestrator.pipeline;
 
+import dev.orchestrator.project.NewProject;
+import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectId;
+import dev.orchestrator.project.Slugs;
+import dev.orchestrator.work.NewWorkItem;
 import dev.orchestrator.work.WorkItem;
+import dev.orchestrator.work.WorkItemStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -75,6 +80,32 @@ public final class Engine implements AutoCloseable {
 
     public List<WorkItem> items(ProjectId project) {
         return services.work().items(project);
+    }
+
+    /**
+     * The project of a run over an existing repository: the one recorded for the same repository,
+     * milestone and issue filter (so running the same command again resumes it), else a new one
+     * named {@code name} (with a number added when that name is taken). Its work items are the
+     * issues given, unless some of them have started already: then the recorded ones stay.
+     */
+    public Project openRepoRun(RepoRun run, String name, String idea, List<NewWorkItem> issues, String config) {
+        Optional<ProjectId> existing = services.store().findRepoRun(run.repo(), run.milestone(), run.issue());
+        Project project;
+        if (existing.isPresent()) {
+            project = services.projects().find(existing.get()).orElseThrow();
+        } else {
+            String unique = name;
+            for (int n = 2; services.projects().isTaken(unique, Slugs.of(unique)); n++) {
+                unique = name + "-" + n;
+            }
+            project = services.projects().create(new NewProject(unique, Slugs.of(unique), idea, run.repo(), config));
+        }
+        services.store().recordRepoRun(project.id(), run);
+        boolean started = services.work().items(project.id()).stream().anyMatch(i -> i.status() != WorkItemStatus.TODO);
+        if (!started) {
+            services.work().create(project.id(), issues);
+        }
+        return project;
     }
 
     @Override

@@ -1,74 +1,113 @@
 package dev.orchestrator.pipeline;
 
-import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.Autonomy;
 import dev.orchestrator.config.PhaseName;
-import dev.orchestrator.contract.Contract;
-import dev.orchestrator.contract.DevResult;
-import dev.orchestrator.contract.Finding;
-import dev.orchestrator.contract.Review;
+import dev.orchestrator.contract.Architecture;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
 import dev.orchestrator.workspace.GitException;
+import dev.orchestrator.workspace.Worktrees;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import tools.jackson.databind.node.ArrayNode;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * The implement phase: work items in dependency order, each through developer, reviewer and at
- * most {@code max_review_cycles} fix cycles, committed on the main branch as {@code <key>: <title>}
- * when the review passes. A resumed item restores the work tree its last finished step left and
- * goes on from there.
+ * The implement phase: work items in dependency order, up to {@code phases.implement.max_parallel}
+ * at once, each on its own virtual thread in its own worktree ({@link ItemWork}), merged into main
+ * one at a time as their reviews pass ({@link Merger}). An item that fails or needs attention holds
+ * only the items that depend on it. At the start, the orchestrator's own orphaned worktrees are
+ * reattached (their item was interrupted) or set aside: their changes committed on their branch, the
+ * folder removed, the branch deleted only when main has all of it.
  *
- * <p>Used by the project's pipeline thread only.
+ * <p>{@link #run} runs on the project's pipeline thread, which alone starts items and reads their
+ * outcomes; the items' threads share only the store, the merger and the admin lock.
  */
 final class ItemRunner {
+    private static final Logger log = LoggerFactory.getLogger(ItemRunner.class);
+    /** How long a stopping run waits for its items' threads to record their interrupted calls. */
+    private static final Duration ITEMS_EXIT = Duration.ofSeconds(30);
+
     private final PipelineServices services;
     private final Project project;
-    private final Git git;
-    private final AgentCalls calls;
+    private final Git main;
     private final StopSignal stop;
-    private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
-    private final int maxCycles;
+    private final Worktrees worktrees;
+    private final ReentrantLock admin = new ReentrantLock();
+    private final ItemWork work;
+    private final int maxParallel;
 
+    /**
+     * Where items land and how.
+     *
+     * @param baseBranch the branch of the main checkout that items start from and merge into
+     * @param merge whether passing items merge into it (else their reviewed branches are kept)
+     * @param testCommand what runs the project's tests after a merge conflict is resolved
+     * @param logRoot where agent logs and test output go
+     * @param poll how often a merge waiting for a clean main checkout looks again
+     */
+    record Settings(
+            String baseBranch,
+            boolean merge,
+            Optional<String> testCommand,
+            java.nio.file.Path logRoot,
+            Duration poll) {}
+
+    /** The implement phase of a pipeline project: items merge into {@code main}, the tests are the architecture's. */
     ItemRunner(RunScope scope) {
+        this(
+                scope,
+                new Settings(
+                        "main",
+                        true,
+                        testCommand(scope),
+                        scope.project().workspace().resolve(".orchestrator/logs"),
+                        Duration.ofSeconds(1)));
+    }
+
+    ItemRunner(RunScope scope, Settings settings) {
         this.services = scope.services();
         this.project = scope.project();
-        this.git = scope.git();
-        this.calls = scope.calls();
+        this.main = scope.git();
         this.stop = scope.stop();
-        this.baseContext = scope.context();
-        this.maxCycles = services.config().phase(PhaseName.IMPLEMENT).maxReviewCycles();
+        this.worktrees = Worktrees.of(main);
+        Merger merger = new Merger(services, project, main, stop, settings);
+        this.work = new ItemWork(scope, worktrees, merger, admin, settings);
+        this.maxParallel = services.config().phase(PhaseName.IMPLEMENT).maxParallel();
+    }
+
+    private static Optional<String> testCommand(RunScope scope) {
+        return scope.services()
+                .store()
+                .output(scope.project().id(), PhaseName.ARCHITECTURE)
+                .map(json -> Architecture.from(AgentCalls.JSON.readTree(json))
+                        .commands()
+                        .test())
+                .filter(c -> !c.isBlank());
     }
 
     /** @return completion details, or null when the phase waits for the person's decision */
     Map<String, Object> run() throws InterruptedException {
+        setAsideOrphans();
         applyDecisions();
-        while (true) {
-            stop.check();
-            Optional<WorkItem> next = services.work().next(project.id());
-            if (next.isEmpty()) {
-                break;
-            }
-            try {
-                runItem(next.get());
-            } catch (AgentPause e) {
-                if (e.kind() != AgentPause.Kind.GAVE_UP) {
-                    throw e;
-                }
-                escalate(next.get(), e.getMessage());
-                if (services.config().autonomy() == Autonomy.CHECKPOINT) {
-                    break; // the person decides now, with the diagnosis in front of them
-                }
-            }
-        }
+        runItems();
+        main.collectGarbage();
         List<WorkItem> items = services.work().items(project.id());
         List<WorkItem> attention = items.stream()
                 .filter(i -> i.status() == WorkItemStatus.NEEDS_ATTENTION)
@@ -106,10 +145,91 @@ final class ItemRunner {
     }
 
     /**
+     * Starts ready items while fewer than {@code max_parallel} run, and takes their outcomes as they
+     * end. A stop, a pause or a failure starts nothing new and lets the running items reach their
+     * own safe points; in checkpoint autonomy an item that needs the person's decision does the same.
+     */
+    private void runItems() throws InterruptedException {
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        ExecutorService threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("item-" + project.id() + "-", 1).factory());
+        CompletionService<Boolean> ended = new ExecutorCompletionService<>(threads);
+        Map<Future<Boolean>, WorkItem> running = new HashMap<>();
+        RuntimeException failure = null;
+        boolean hold = false;
+        try {
+            while (true) {
+                if (failure == null && !hold && !stop.requested()) {
+                    start(running, ended, mdc);
+                }
+                if (running.isEmpty()) {
+                    break;
+                }
+                Future<Boolean> done = ended.take();
+                WorkItem item = running.remove(done);
+                try {
+                    boolean escalated = done.get();
+                    hold |= escalated && services.config().autonomy() == Autonomy.CHECKPOINT;
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r
+                            ? r
+                            : new PipelineException(item.label() + " failed: " + e.getCause());
+                    if (!(cause instanceof StopSignal.StopRequested)) {
+                        log.warn("project {}: {} ended with {}", project.id(), item.key(), cause.toString());
+                    }
+                    if (failure == null || failure instanceof StopSignal.StopRequested) {
+                        failure = cause;
+                    } else if (!(cause instanceof StopSignal.StopRequested)) {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // The stop's grace ran out: the items' agents are interrupted too, and their calls recorded.
+            running.keySet().forEach(f -> f.cancel(true));
+            threads.shutdownNow();
+            threads.awaitTermination(ITEMS_EXIT.toSeconds(), TimeUnit.SECONDS);
+            throw e;
+        } finally {
+            threads.shutdown();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        stop.check();
+    }
+
+    private void start(
+            Map<Future<Boolean>, WorkItem> running, CompletionService<Boolean> ended, Map<String, String> mdc) {
+        List<Long> busy = running.values().stream().map(WorkItem::id).toList();
+        for (WorkItem next : services.work().ready(project.id())) {
+            if (running.size() >= maxParallel) {
+                return;
+            }
+            if (busy.contains(next.id())) {
+                continue;
+            }
+            boolean interrupted = next.status() == WorkItemStatus.IN_PROGRESS;
+            if (!interrupted) {
+                work.prepare(next);
+            }
+            WorkItem item = interrupted ? next : services.work().claim(next.id(), main.head());
+            running.put(
+                    ended.submit(() -> {
+                        if (mdc != null) {
+                            MDC.setContextMap(mdc);
+                        }
+                        return work.run(item, interrupted);
+                    }),
+                    item);
+        }
+    }
+
+    /**
      * Carries out the person's decisions about items that needed attention. In full autonomy a new
      * run of the phase (the person's /resume) retries them.
      */
-    private void applyDecisions() {
+    private void applyDecisions() throws InterruptedException {
         for (WorkItem item : services.work().items(project.id())) {
             if (item.status() != WorkItemStatus.NEEDS_ATTENTION) {
                 continue;
@@ -123,7 +243,7 @@ final class ItemRunner {
             } else if (status == Approval.Status.SKIP) {
                 services.work().skip(item.id());
             } else if (status == Approval.Status.ACCEPT) {
-                accept(item);
+                work.accept(item);
             } else if (status != Approval.Status.PENDING && services.config().autonomy() == Autonomy.FULL) {
                 services.work().retry(item.id(), "");
             }
@@ -131,200 +251,50 @@ final class ItemRunner {
     }
 
     /**
-     * Commits the item's last work as it is, without a passing review, because the person said so.
-     * Work that no longer applies (a later item changed the same lines) goes back to the person.
+     * Worktrees left by an earlier run: an interrupted item's is kept for its resume; any other has
+     * its changes committed on its branch and is removed. Branches main has all of are deleted;
+     * a branch with unmerged commits is never deleted.
      */
-    private void accept(WorkItem item) {
-        List<Step> steps = services.store().steps(item.id(), item.attempts());
-        Optional<String> snapshot = lastSnapshot(steps);
-        try {
-            snapshot.ifPresent(s -> git.apply(item.startCommit().orElseThrow(), s));
-        } catch (GitException e) {
-            String why = "accepting it as it is failed: " + e.getMessage();
-            ArrayNode findings = item.findings()
-                    .map(json -> (ArrayNode) AgentCalls.JSON.readTree(json))
-                    .orElseGet(AgentCalls.JSON::createArrayNode);
-            findings.addObject().put("severity", "blocker").put("path", "").put("message", why);
-            services.work()
-                    .needsAttention(item.id(), AgentCalls.JSON.writeValueAsString(findings), why, item.reviewCycles());
-            progress(item.key() + " cannot be accepted as it is (" + e.getMessage() + "); it needs a new decision");
-            return;
-        }
-        String commit = git.commitAll(item.key() + ": " + item.title() + " (accepted without a passing review)", true);
-        services.work().complete(item.id(), commit, item.reviewCycles());
-        progress(item.key() + " accepted as it is (commit " + PipelineRun.shortSha(commit) + ")");
-    }
-
-    private void runItem(WorkItem picked) throws InterruptedException {
-        boolean interrupted = picked.status() == WorkItemStatus.IN_PROGRESS;
-        WorkItem item = interrupted ? picked : services.work().claim(picked.id(), git.head());
-        String start = item.startCommit().orElseThrow();
-        if (interrupted && alreadyCommitted(item, start)) {
-            return;
-        }
-        List<Step> steps = services.store().steps(item.id(), item.attempts());
-        if (interrupted) {
-            git.resetTo(start);
-            lastSnapshot(steps).ifPresent(snapshot -> git.restore(start, snapshot));
-            progress(item.key() + " resumed after " + steps.size()
-                    + (steps.size() == 1 ? " finished step" : " finished steps"));
-        } else {
-            progress(item.label() + ": developer at work");
-        }
-        Map<String, Object> context = itemContext(item, interrupted);
-        DevResult dev =
-                DevResult.from(step(steps, item, Role.DEVELOPER, 0, "implement/develop", Contract.DEV_RESULT, context));
-        if (dev.status() == DevResult.Status.BLOCKED) {
-            String blocker = dev.blocker().orElse(dev.summary());
-            String findings = AgentCalls.JSON.writeValueAsString(
-                    List.of(Map.of("severity", "blocker", "path", "", "message", "developer blocked: " + blocker)));
-            services.work().needsAttention(item.id(), findings, "developer blocked: " + blocker, 0);
-            git.resetTo(start);
-            progress(item.key() + " blocked: " + blocker);
-            return;
-        }
-        context.put("dev", Map.of("summary", dev.summary(), "files", dev.files()));
-        Review review = Review.from(step(steps, item, Role.REVIEWER, 0, "implement/review", Contract.REVIEW, context));
-        int cycle = 0;
-        while (review.status() == Review.Status.FAIL && cycle < maxCycles) {
-            cycle++;
-            progress(item.key() + " review: fail (" + describe(review.findings()) + "), fixing (cycle " + cycle + "/"
-                    + maxCycles + ")");
-            context.put("findings", findings(review.findings()));
-            context.put("cycle", cycle);
-            step(steps, item, Role.FIXER, cycle, "implement/fix", Contract.DEV_RESULT, context);
-            review = Review.from(step(steps, item, Role.REVIEWER, cycle, "implement/review", Contract.REVIEW, context));
-        }
-        if (review.status() == Review.Status.PASS) {
-            String commit = git.commitAll(item.key() + ": " + item.title(), true);
-            services.work().complete(item.id(), commit, cycle);
-            progress(item.key() + " review: pass" + (cycle > 0 ? " after " + cycles(cycle) : "") + ", committed "
-                    + PipelineRun.shortSha(commit));
-            return;
-        }
-        String findings = AgentCalls.JSON.writeValueAsString(findings(review.findings()));
-        services.work()
-                .needsAttention(
-                        item.id(),
-                        findings,
-                        "review still fails after " + cycles(cycle) + " (" + describe(review.findings()) + ")",
-                        cycle);
-        git.resetTo(start);
-        progress(item.key() + " needs attention: review still fails after " + cycles(cycle) + " ("
-                + describe(review.findings()) + "); items that depend on it wait");
-    }
-
-    /**
-     * The agent gave up on the item after its retries: the item needs attention with the diagnosis
-     * as its finding, its unfinished changes are set aside, and items that do not depend on it go on.
-     */
-    private void escalate(WorkItem picked, String diagnosis) {
-        WorkItem item = services.work().items(project.id()).stream()
-                .filter(i -> i.id() == picked.id())
-                .findFirst()
-                .orElse(picked);
-        String findings = AgentCalls.JSON.writeValueAsString(
-                List.of(Map.of("severity", "blocker", "path", "", "message", "agent gave up: " + diagnosis)));
-        services.work().needsAttention(item.id(), findings, "agent gave up: " + diagnosis, item.reviewCycles());
-        item.startCommit().ifPresent(git::resetTo);
-        progress(item.key() + " needs attention: " + diagnosis
-                + (services.config().autonomy() == Autonomy.FULL ? "; items that do not depend on it go on" : ""));
-    }
-
-    /** The work tree the last step that changed it left (reviewers leave none). */
-    private static Optional<String> lastSnapshot(List<Step> steps) {
-        return steps.stream().map(Step::snapshot).flatMap(Optional::stream).reduce((first, second) -> second);
-    }
-
-    /** A crash between the item's commit and its record: the commit is there, so record it. */
-    private boolean alreadyCommitted(WorkItem item, String start) {
-        String head = git.head();
-        if (!head.equals(start) && git.subject(head).equals(item.key() + ": " + item.title())) {
-            services.work().complete(item.id(), head, item.reviewCycles());
-            progress(item.key() + " was committed before the interruption; recorded as done");
-            return true;
-        }
-        return false;
-    }
-
-    /** The finished step's answer, or a new call when this step has not finished yet. */
-    private tools.jackson.databind.JsonNode step(
-            List<Step> steps,
-            WorkItem item,
-            Role role,
-            int cycle,
-            String template,
-            Contract contract,
-            Map<String, Object> context)
-            throws InterruptedException {
-        for (Step step : steps) {
-            if (step.role() == role && step.cycle() == cycle) {
-                return AgentCalls.JSON.readTree(step.output());
+    private void setAsideOrphans() {
+        main.pruneWorktrees();
+        List<WorkItem> items = services.work().items(project.id());
+        List<String> inUse = new ArrayList<>();
+        for (Git.Worktree orphan : worktrees.ours()) {
+            Optional<WorkItem> item = items.stream()
+                    .filter(i -> worktrees
+                            .folder(i.key())
+                            .toAbsolutePath()
+                            .normalize()
+                            .equals(orphan.folder().toAbsolutePath().normalize()))
+                    .findFirst();
+            if (item.isPresent() && item.get().status() == WorkItemStatus.IN_PROGRESS) {
+                orphan.branch().ifPresent(inUse::add);
+                continue;
+            }
+            String key = item.map(WorkItem::key).orElse(Worktrees.key(orphan));
+            try {
+                Git tree = Git.at(orphan.folder(), services.processes()::startTool);
+                tree.abortMergeOrRebase();
+                if (tree.hasChanges()) {
+                    tree.commitAll(key + ": unfinished work found in an orphaned worktree", false);
+                }
+                main.removeWorktree(orphan.folder());
+                progress("set aside the orphaned worktree of " + key
+                        + orphan.branch()
+                                .map(b -> " (its work stays on branch " + b + ")")
+                                .orElse(""));
+            } catch (GitException e) {
+                orphan.branch().ifPresent(inUse::add);
+                log.warn("project {}: cannot set aside the worktree {}", project.id(), orphan.folder(), e);
+                progress("could not set aside the orphaned worktree " + orphan.folder() + ": " + e.getMessage());
             }
         }
-        stop.check();
-        if (role == Role.REVIEWER) {
-            progress(item.key() + " review" + (cycle > 0 ? " (cycle " + cycle + ")" : ""));
+        String head = main.head();
+        for (String branch : main.branches(Worktrees.BRANCH_PREFIX)) {
+            if (!inUse.contains(branch)) {
+                main.deleteBranchIfMerged(branch, head);
+            }
         }
-        return calls.call(new AgentCalls.Call(
-                        role,
-                        PhaseName.IMPLEMENT,
-                        template,
-                        contract,
-                        context,
-                        Optional.of(item.id()),
-                        Optional.of(item.key()),
-                        item.attempts(),
-                        cycle,
-                        false,
-                        // A reviewer reads and runs tests; it does not change the work, so the
-                        // work tree to restore is the one the last developer or fixer left.
-                        role != Role.REVIEWER))
-                .document();
-    }
-
-    private Map<String, Object> itemContext(WorkItem item, boolean interrupted) {
-        Map<String, Object> context = new HashMap<>(baseContext.apply(PhaseName.IMPLEMENT, Role.DEVELOPER));
-        context.put(
-                "item",
-                Map.of(
-                        "key", item.key(),
-                        "title", item.title(),
-                        "description", item.description(),
-                        "acceptance", item.acceptance(),
-                        "dependsOn", item.dependsOn()));
-        item.guidance().ifPresent(g -> context.put("guidance", g));
-        context.put("interrupted", interrupted);
-        context.put("maxCycles", maxCycles);
-        context.put("cycle", 0);
-        return context;
-    }
-
-    private static List<Map<String, Object>> findings(List<Finding> findings) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Finding f : findings) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT));
-            map.put("path", f.path());
-            map.put("line", f.line().isPresent() ? String.valueOf(f.line().getAsInt()) : "");
-            map.put("message", f.message());
-            list.add(map);
-        }
-        return list;
-    }
-
-    static String describe(List<Finding> findings) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Finding f : findings) {
-            counts.merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
-        }
-        if (counts.isEmpty()) {
-            return "no findings";
-        }
-        List<String> parts = new ArrayList<>();
-        counts.forEach((severity, n) -> parts.add(
-                n + " " + severity + (n > 1 && !severity.equals("minor") && !severity.equals("major") ? "s" : "")));
-        return String.join(", ", parts);
     }
 
     private String attentionSummary(WorkItem item) {
@@ -344,6 +314,6 @@ final class ItemRunner {
     }
 
     static String cycles(int n) {
-        return n + (n == 1 ? " fix cycle" : " fix cycles");
+        return ItemWork.cycles(n);
     }
 }

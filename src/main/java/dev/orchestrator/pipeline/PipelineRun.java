@@ -58,9 +58,14 @@ final class PipelineRun {
 
     RunOutcome run() throws InterruptedException {
         services.store().interruptRunningSessions(project.id());
+        Optional<RepoRun> repoRun = services.store().repoRun(project.id());
         for (PhaseState state : services.store().phases(project.id())) {
             PhaseName phase = state.phase();
             if (state.status() == PhaseStatus.COMPLETED || state.status() == PhaseStatus.SKIPPED) {
+                continue;
+            }
+            if (repoRun.isPresent() && phase != PhaseName.IMPLEMENT) {
+                services.store().phaseSkipped(project.id(), phase, "run --milestone: the issue documents are the plan");
                 continue;
             }
             if (!services.config().phase(phase).enabled()) {
@@ -190,7 +195,7 @@ final class PipelineRun {
                     planning(phase, Role.ARCHITECT, "architecture/architecture", Contract.ARCHITECTURE);
                 case TASK_BREAKDOWN -> planning(phase, Role.PLANNER, "task_breakdown/work-plan", Contract.WORK_PLAN);
                 case INITIALIZE -> initialize(attempt, resumed);
-                case IMPLEMENT -> new ItemRunner(scope()).run();
+                case IMPLEMENT -> implement();
                 case TEST -> new TestRunner(scope()).run(attempt, resumed);
                 case DEPLOY -> new DeployRunner(scope()).run(attempt);
             };
@@ -226,16 +231,38 @@ final class PipelineRun {
         }
     }
 
+    /** Items in worktrees; a repository run lands them as its configuration says. */
+    private Map<String, Object> implement() throws InterruptedException {
+        Optional<RepoRun> repoRun = services.store().repoRun(project.id());
+        if (repoRun.isEmpty()) {
+            return new ItemRunner(scope()).run();
+        }
+        RepoRun repo = repoRun.get();
+        AgentCalls logged = new AgentCalls(services, project, git, stop, repo.logRoot());
+        return new ItemRunner(
+                        new RunScope(services, project, git, logged, stop, this::context),
+                        new ItemRunner.Settings(
+                                repo.baseBranch(),
+                                repo.merge(),
+                                repo.testCommand(),
+                                repo.logRoot(),
+                                java.time.Duration.ofSeconds(1)))
+                .run();
+    }
+
     private RunScope scope() {
         return new RunScope(services, project, git, calls, stop, this::context);
     }
 
     private RunOutcome fail(PhaseName phase, String start, String why) {
-        // Implement commits each item as it passes: its rollback drops only the unfinished item's changes.
+        // Implement works in the items' worktrees and merges each item as it passes: main has
+        // nothing unfinished to roll back, and a person's uncommitted changes there stay.
         String target = phase == PhaseName.IMPLEMENT ? git.head() : start;
         Optional<String> rolledBack = Optional.empty();
         try {
-            git.resetTo(target);
+            if (phase != PhaseName.IMPLEMENT) {
+                git.resetTo(target);
+            }
             rolledBack = Optional.of(target);
         } catch (RuntimeException e) {
             log.error("project {}: rolling {} back to {} failed", project.id(), phase, target, e);

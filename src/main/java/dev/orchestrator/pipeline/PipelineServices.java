@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param fallback the backend used when {@code agent} has failed for good on a task ({@code agent.fallback})
  * @param failAt a phase made to fail after its work (--fail-at-phase), to prove rollback and resume
+ * @param board what running work items are doing now, for /status
  */
 public record PipelineServices(
         ProjectRepository projects,
@@ -28,4 +29,5 @@ public record PipelineServices(
         OrchestratorConfig config,
         ChildProcesses processes,
         Optional<PhaseName> failAt,
-        PipelineListener listener) {}
+        PipelineListener listener,
+        ActivityBoard board) {}

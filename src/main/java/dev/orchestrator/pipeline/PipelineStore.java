@@ -129,6 +129,15 @@ public interface PipelineStore {
     /** Appends an event that changes no state (progress a person may want in /log). */
     void note(ProjectId project, String type, Map<String, ?> payload);
 
+    /** Records (or replaces) that the project is a run over an existing repository. */
+    void recordRepoRun(ProjectId project, RepoRun run);
+
+    /** The repository run the project is, if it is one. */
+    Optional<RepoRun> repoRun(ProjectId project);
+
+    /** The project of the run over this repository, milestone and issue filter, if there is one. */
+    Optional<ProjectId> findRepoRun(java.nio.file.Path repo, String milestone, Optional<String> issue);
+
     /** Sets the project's status without a phase transition (waiting, paused, stopped, running). */
     void projectStatus(ProjectId project, dev.orchestrator.project.ProjectStatus status, String reason);
 }

@@ -129,6 +129,21 @@ final class SampleContext {
                                 "interrupted",
                                 false)),
                 Map.entry(
+                        "conflict",
+                        Map.of(
+                                "branch",
+                                "orchestrator/W2",
+                                "round",
+                                1,
+                                "rounds",
+                                2,
+                                "files",
+                                List.of("src/app/api.py"),
+                                "problem",
+                                "tests fail after the merge: 1 failed, 12 passed",
+                                "diff",
+                                "diff --cc src/app/api.py\n++<<<<<<< HEAD\n+ search()\n++=======\n+ list()\n++>>>>>>> main")),
+                Map.entry(
                         "deploy",
                         Map.of("notes", "Deploy to the Raspberry Pi at pi.local with the systemd unit in deploy/.")),
                 Map.entry(

@@ -1,12 +1,17 @@
 package dev.orchestrator.repl;
 
+import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.project.PhaseState;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.project.ProjectEvent;
 import dev.orchestrator.project.ProjectSummary;
+import dev.orchestrator.work.WorkItem;
+import dev.orchestrator.work.WorkItemStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** {@code /status [id|name]}: one project in detail; the newest one when none is named. */
 final class StatusCommand implements Command {
@@ -56,13 +61,7 @@ final class StatusCommand implements Command {
                 summary.itemsTotal() == 0
                         ? "none yet (the task breakdown phase creates them)"
                         : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
-        session.engine().items(project.id()).stream()
-                .filter(i -> i.status() == dev.orchestrator.work.WorkItemStatus.IN_PROGRESS)
-                .findFirst()
-                .ifPresent(item -> field(
-                        session,
-                        "Current",
-                        item.label() + (item.attempts() > 1 ? " (attempt " + item.attempts() + ")" : "")));
+        running(project, session, now);
         session.engine().store().phases(project.id()).stream()
                 .filter(p -> p.status() == dev.orchestrator.project.PhaseStatus.FAILED
                         && p.error().isPresent())
@@ -112,6 +111,29 @@ final class StatusCommand implements Command {
         }
         session.println(
                 StatusText.nextStep(project, session.engine().supervisor().isRunning(project.id())));
+    }
+
+    /**
+     * Every item in progress, with what it is doing now when this process runs it; an item in
+     * progress that nothing runs was interrupted and resumes with the project.
+     */
+    private static void running(Project project, Session session, Instant now) {
+        Map<String, ActivityBoard.Entry> board = session.engine().services().board().running(project.id()).stream()
+                .collect(Collectors.toMap(ActivityBoard.Entry::key, e -> e));
+        List<WorkItem> items = session.engine().items(project.id()).stream()
+                .filter(i -> i.status() == WorkItemStatus.IN_PROGRESS)
+                .toList();
+        String label = items.size() > 1 ? "Running" : "Current";
+        for (WorkItem item : items) {
+            Optional<ActivityBoard.Entry> entry = Optional.ofNullable(board.get(item.key()));
+            String line = item.label()
+                    + (item.attempts() > 1 ? " (attempt " + item.attempts() + ")" : "")
+                    + entry.map(e -> " " + session.style().dot() + " " + e.activity() + " "
+                                    + session.style().dim("(" + Times.ago(e.since(), now) + ")"))
+                            .orElse("");
+            field(session, label, wrap(line, session.width() - LABEL_WIDTH - 2));
+            label = "";
+        }
     }
 
     private static void field(Session session, String label, String value) {

@@ -6,6 +6,7 @@ import static dev.orchestrator.store.generated.Tables.CLARIFICATIONS;
 import static dev.orchestrator.store.generated.Tables.PHASES;
 import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
 import static dev.orchestrator.store.generated.Tables.PROJECTS;
+import static dev.orchestrator.store.generated.Tables.REPO_RUNS;
 
 import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Role;
@@ -17,6 +18,7 @@ import dev.orchestrator.pipeline.Claim;
 import dev.orchestrator.pipeline.Clarification;
 import dev.orchestrator.pipeline.PhaseSession;
 import dev.orchestrator.pipeline.PipelineStore;
+import dev.orchestrator.pipeline.RepoRun;
 import dev.orchestrator.pipeline.SessionEnd;
 import dev.orchestrator.pipeline.Step;
 import dev.orchestrator.project.PhaseState;
@@ -25,6 +27,7 @@ import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectStatus;
 import dev.orchestrator.store.generated.tables.records.ApprovalsRecord;
 import dev.orchestrator.store.generated.tables.records.ClarificationsRecord;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -771,6 +774,65 @@ public final class SqlitePipelineStore implements PipelineStore {
             SqliteProjectRepository.appendEvent(w, project.value(), now(), type, payload);
             return null;
         });
+    }
+
+    @Override
+    public void recordRepoRun(ProjectId project, RepoRun run) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("base_branch", run.baseBranch());
+        settings.put("merge", run.merge());
+        run.testCommand().ifPresent(c -> settings.put("test_command", c));
+        settings.put("log_root", run.logRoot().toString());
+        String json = StoreJson.payload(settings);
+        database.change(w -> {
+            w.dsl()
+                    .insertInto(REPO_RUNS)
+                    .set(REPO_RUNS.PROJECT_ID, project.value())
+                    .set(REPO_RUNS.REPO_PATH, run.repo().toString())
+                    .set(REPO_RUNS.MILESTONE, run.milestone())
+                    .set(REPO_RUNS.ISSUE, run.issue().orElse(""))
+                    .set(REPO_RUNS.SETTINGS, json)
+                    .onConflict(REPO_RUNS.PROJECT_ID)
+                    .doUpdate()
+                    .set(REPO_RUNS.SETTINGS, json)
+                    .execute();
+            Map<String, Object> payload = new LinkedHashMap<>(settings);
+            payload.put("repo", run.repo().toString());
+            payload.put("milestone", run.milestone());
+            run.issue().ifPresent(i -> payload.put("issue", i));
+            SqliteProjectRepository.appendEvent(w, project.value(), now(), "repo_run_recorded", payload);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RepoRun> repoRun(ProjectId project) {
+        return database.read(dsl -> dsl.selectFrom(REPO_RUNS)
+                .where(REPO_RUNS.PROJECT_ID.eq(project.value()))
+                .fetchOptional()
+                .map(row -> {
+                    var settings = StoreJson.MAPPER.readTree(row.getSettings());
+                    String test = settings.path("test_command").asString("");
+                    return new RepoRun(
+                            Path.of(row.getRepoPath()),
+                            row.getMilestone(),
+                            Optional.of(row.getIssue()).filter(i -> !i.isEmpty()),
+                            settings.path("base_branch").asString("main"),
+                            settings.path("merge").asBoolean(true),
+                            Optional.of(test).filter(t -> !t.isBlank()),
+                            Path.of(settings.path("log_root").asString(row.getRepoPath() + "/.orchestrator/logs")));
+                }));
+    }
+
+    @Override
+    public Optional<ProjectId> findRepoRun(Path repo, String milestone, Optional<String> issue) {
+        return database.read(dsl -> dsl.select(REPO_RUNS.PROJECT_ID)
+                .from(REPO_RUNS)
+                .where(REPO_RUNS.REPO_PATH.eq(repo.toString()))
+                .and(REPO_RUNS.MILESTONE.eq(milestone))
+                .and(REPO_RUNS.ISSUE.eq(issue.orElse("")))
+                .fetchOptional(REPO_RUNS.PROJECT_ID)
+                .map(ProjectId::new));
     }
 
     static List<String> strings(String json) {

@@ -138,20 +138,25 @@ public final class SqliteWorkTracker implements WorkTracker {
 
     @Override
     public Optional<WorkItem> next(ProjectId project) {
+        return ready(project).stream().findFirst();
+    }
+
+    @Override
+    public List<WorkItem> ready(ProjectId project) {
         List<WorkItem> all = items(project);
-        Optional<WorkItem> interrupted = all.stream()
-                .filter(i -> i.status() == WorkItemStatus.IN_PROGRESS)
-                .min(ORDER);
-        if (interrupted.isPresent()) {
-            return interrupted;
-        }
         Map<String, WorkItem> byKey = all.stream().collect(Collectors.toMap(WorkItem::key, Function.identity()));
-        return all.stream()
+        List<WorkItem> ready = new java.util.ArrayList<>(all.stream()
+                .filter(i -> i.status() == WorkItemStatus.IN_PROGRESS)
+                .sorted(ORDER)
+                .toList());
+        all.stream()
                 .filter(i -> i.status() == WorkItemStatus.TODO)
                 .filter(i -> i.dependsOn().stream()
                         .allMatch(d ->
                                 byKey.containsKey(d) && byKey.get(d).status().releasesDependents()))
-                .min(ORDER);
+                .sorted(ORDER)
+                .forEach(ready::add);
+        return ready;
     }
 
     @Override

@@ -28,6 +28,12 @@ public interface WorkTracker {
      */
     Optional<WorkItem> next(ProjectId project);
 
+    /**
+     * Every item that could run now, in the order to start them: interrupted ones first, then
+     * {@code todo} items whose dependencies are all done or skipped, by priority then key.
+     */
+    List<WorkItem> ready(ProjectId project);
+
     /** Starts (or restarts) an item: {@code in_progress}, one more attempt, from {@code startCommit}. */
     WorkItem claim(long itemId, String startCommit);
 

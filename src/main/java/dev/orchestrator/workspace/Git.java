@@ -59,7 +59,10 @@ public final class Git {
             "-c", "core.hooksPath=/dev/null",
             "-c", "core.fsmonitor=false",
             // a detached background gc would outlive the command
-            "-c", "gc.autoDetach=false");
+            "-c", "gc.autoDetach=false",
+            // nor may a gc run inside a commit while other worktrees of the repository commit too;
+            // the pipeline collects garbage itself when no item is running (collectGarbage)
+            "-c", "gc.auto=0");
 
     /** Starts a process; {@code ChildProcesses::start} registers it so it never outlives Orchestrator. */
     @FunctionalInterface
@@ -89,6 +92,11 @@ public final class Git {
     /** The repository in this folder, with git processes started through {@code starter}. */
     public static Git at(Path folder, Starter starter) {
         return new Git(folder, starter);
+    }
+
+    /** How this repository starts git, for the worktrees it opens. */
+    Starter starter() {
+        return starter;
     }
 
     public Path folder() {
@@ -274,6 +282,232 @@ public final class Git {
             case 1 -> false;
             default -> throw failure(arguments, output);
         };
+    }
+
+    // ---- branches and worktrees ---------------------------------------------------------------
+
+    /** A worktree of the repository as {@code git worktree list} reports it. */
+    public record Worktree(Path folder, Optional<String> branch, Optional<String> head, boolean prunable) {}
+
+    /** The branch checked out in this folder, or empty when HEAD is detached. */
+    public Optional<String> currentBranch() {
+        Output output = execute(List.of("symbolic-ref", "--short", "-q", "HEAD"));
+        return output.status() == 0 ? Optional.of(output.stdout().strip()) : Optional.empty();
+    }
+
+    /** The commit a branch points at, or empty when there is no such branch. */
+    public Optional<String> branchHead(String branch) {
+        Output output = execute(List.of("rev-parse", "--verify", "-q", "refs/heads/" + branch + "^{commit}"));
+        return output.status() == 0 ? Optional.of(output.stdout().strip()) : Optional.empty();
+    }
+
+    /** The branches whose names start with {@code prefix}, e.g. {@code orchestrator/}. */
+    public List<String> branches(String prefix) {
+        String output = check("for-each-ref", "--format=%(refname:short)", "refs/heads/" + prefix);
+        return output.lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    /** Renames a branch; the commits stay (used to keep an earlier attempt's work). */
+    public void renameBranch(String from, String to) {
+        check("branch", "-m", from, to);
+    }
+
+    /**
+     * Deletes a branch only if everything on it is in {@code into} ({@code branch -d} semantics
+     * with an explicit base): a branch with unmerged commits is never deleted.
+     *
+     * @return whether the branch was deleted
+     */
+    public boolean deleteBranchIfMerged(String branch, String into) {
+        Optional<String> tip = branchHead(branch);
+        if (tip.isEmpty()) {
+            return false;
+        }
+        if (!isAncestor(tip.get(), into)) {
+            return false;
+        }
+        check("branch", "-D", branch);
+        return true;
+    }
+
+    /** Every worktree of the repository, the main one first. */
+    public List<Worktree> worktrees() {
+        String output = check("worktree", "list", "--porcelain");
+        List<Worktree> list = new ArrayList<>();
+        Path path = null;
+        Optional<String> branch = Optional.empty();
+        Optional<String> head = Optional.empty();
+        boolean prunable = false;
+        for (String line : (output + "\n").lines().toList()) {
+            if (line.isBlank()) {
+                if (path != null) {
+                    list.add(new Worktree(path, branch, head, prunable));
+                }
+                path = null;
+                branch = Optional.empty();
+                head = Optional.empty();
+                prunable = false;
+            } else if (line.startsWith("worktree ")) {
+                path = Path.of(line.substring("worktree ".length()));
+            } else if (line.startsWith("branch refs/heads/")) {
+                branch = Optional.of(line.substring("branch refs/heads/".length()));
+            } else if (line.startsWith("HEAD ")) {
+                head = Optional.of(line.substring("HEAD ".length()));
+            } else if (line.startsWith("prunable")) {
+                prunable = true;
+            }
+        }
+        return list;
+    }
+
+    /**
+     * Adds a worktree in {@code target} on {@code branch}: a new branch from {@code startPoint}, or
+     * the existing branch as it is when there is one.
+     *
+     * @return the new worktree's repository
+     */
+    public Git addWorktree(Path target, String branch, String startPoint) {
+        if (branchHead(branch).isPresent()) {
+            check("worktree", "add", "-q", target.toString(), branch);
+        } else {
+            check("worktree", "add", "-q", "-b", branch, target.toString(), resolve(startPoint));
+        }
+        return new Git(target, starter);
+    }
+
+    /**
+     * Removes a worktree folder and its administrative entry; its branch stays. Anything uncommitted
+     * in it is gone afterwards: callers commit what they keep first.
+     */
+    public void removeWorktree(Path target) {
+        Output output = execute(List.of("worktree", "remove", "--force", "--force", target.toString()));
+        if (output.status() != 0 && Files.exists(target)) {
+            throw failure(List.of("worktree", "remove", target.toString()), output);
+        }
+        check("worktree", "prune");
+    }
+
+    /** Forgets worktrees whose folders are gone. */
+    public void pruneWorktrees() {
+        check("worktree", "prune");
+    }
+
+    /**
+     * Moves this folder's branch forward to {@code commit} if that is a fast-forward
+     * ({@code merge --ff-only}); git refuses to overwrite uncommitted changes in files the merge
+     * touches.
+     *
+     * @return false when it is not a fast-forward or git refused
+     */
+    public boolean fastForward(String commit) {
+        return execute(List.of("merge", "--ff-only", "-q", resolve(commit))).status() == 0;
+    }
+
+    /**
+     * Replays this branch's commits since it forked onto {@code upstream}. On a conflict the rebase
+     * is aborted and the branch is left as it was.
+     *
+     * @return whether the branch now sits on {@code upstream}
+     */
+    public boolean rebase(String upstream) {
+        Output output = execute(List.of("rebase", "-q", resolve(upstream)));
+        if (output.status() == 0) {
+            return true;
+        }
+        execute(List.of("rebase", "--abort"));
+        return false;
+    }
+
+    /**
+     * Merges {@code commit} into this folder's branch with a merge commit. On a conflict the merge is
+     * left in progress, with conflict markers in the files, for someone to resolve and
+     * {@link #commitAll commit}.
+     *
+     * @return true when the merge is committed, false when it stopped at a conflict
+     */
+    public boolean merge(String commit, String message) {
+        Output output = execute(List.of("merge", "--no-ff", "--no-edit", "-q", "-m", message, resolve(commit)));
+        if (output.status() == 0) {
+            return true;
+        }
+        if (unmergedFiles().isEmpty()) {
+            throw failure(List.of("merge", commit), output);
+        }
+        return false;
+    }
+
+    /** Whether a merge is in progress here (MERGE_HEAD exists). */
+    public boolean merging() {
+        return execute(List.of("rev-parse", "-q", "--verify", "MERGE_HEAD")).status() == 0;
+    }
+
+    /** Files with unresolved conflicts in the index. */
+    public List<String> unmergedFiles() {
+        return check("diff", "--name-only", "--diff-filter=U")
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
+    }
+
+    /** Files that still contain conflict markers, among those given. */
+    public List<String> filesWithConflictMarkers(List<String> files) {
+        List<String> marked = new ArrayList<>();
+        for (String file : files) {
+            Path path = folder.resolve(file);
+            try {
+                if (Files.isRegularFile(path)
+                        && Files.readString(path, StandardCharsets.ISO_8859_1)
+                                .lines()
+                                .anyMatch(line -> line.startsWith("<<<<<<< ") || line.startsWith(">>>>>>> "))) {
+                    marked.add(file);
+                }
+            } catch (IOException e) {
+                marked.add(file);
+            }
+        }
+        return marked;
+    }
+
+    /** The working tree's differences from HEAD (with conflict markers during a merge), at most {@code maxChars}. */
+    public String diff(int maxChars) {
+        String diff = execute(List.of("diff", "HEAD")).stdout();
+        return diff.length() <= maxChars
+                ? diff
+                : diff.substring(0, maxChars) + "\n[... diff cut at " + maxChars + " characters]";
+    }
+
+    /** Ends a merge or rebase left in progress, if any; the working tree goes back to HEAD. */
+    public void abortMergeOrRebase() {
+        if (merging()) {
+            execute(List.of("merge", "--abort"));
+        }
+        Path rebaseMerge =
+                Path.of(check("rev-parse", "--git-path", "rebase-merge").strip());
+        Path rebaseApply =
+                Path.of(check("rev-parse", "--git-path", "rebase-apply").strip());
+        if (Files.exists(folder.resolve(rebaseMerge)) || Files.exists(folder.resolve(rebaseApply))) {
+            execute(List.of("rebase", "--abort"));
+        }
+    }
+
+    /** The first lines of the messages of the commits in {@code from..to}, newest first. */
+    public List<String> subjects(String from, String to) {
+        String output = check("log", "-z", "--format=%s", resolve(from) + ".." + resolve(to), "--");
+        return Arrays.stream(output.split("\0")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The paths of files changed, staged or untracked (not ignored) in the working tree. */
+    public List<String> changedFiles() {
+        return check("status", "--porcelain", "--untracked-files=all")
+                .lines()
+                .filter(line -> line.length() > 3)
+                .map(line -> line.substring(3))
+                .toList();
+    }
+
+    /** Packs loose objects if there are many ({@code gc --auto}); call when no other command writes. */
+    public void collectGarbage() {
+        execute(List.of("-c", "gc.auto=6700", "gc", "--auto", "--quiet"));
     }
 
     // ---- internals -----------------------------------------------------------------------------

@@ -184,6 +184,7 @@ class AgentRecoveryTest {
         Map<String, String> checkpoint = Map.of(
                 "autonomy", "checkpoint",
                 "recovery.max_retries", "1",
+                "phases.implement.max_parallel", "1",
                 "phases.ideation.checkpoint", "false",
                 "phases.architecture.checkpoint", "false",
                 "phases.task_breakdown.checkpoint", "false");
@@ -196,7 +197,7 @@ class AgentRecoveryTest {
                     t.engine.decisions().pending(project.id()).orElseThrow();
             assertThat(pending).isInstanceOf(Decisions.Pending.ItemDecision.class);
             assertThat(pending.toString()).contains("W1", "agent gave up", "keeps crashing");
-            // paused at once: the independent W3 has not run
+            // paused at once: no item starts after W1 (one at a time here), so the independent W3 has not run
             assertThat(item(t, project, "W3").status()).isEqualTo(WorkItemStatus.TODO);
         }
     }

@@ -90,9 +90,9 @@ class PipelinePhasesTest {
     }
 
     @ConcurrentTest
-    void implement_commitsEachItemInDependencyOrderThenPriorityThenKey() throws Exception {
+    void implement_oneAtATime_commitsEachItemInDependencyOrderThenPriorityThenKey() throws Exception {
         String responses = "responses:\n" + Documents.plan("W10:2", "W9:2", "W3:1:W10", "W1:3", "W2:1:W1");
-        try (TestEngine t = engine(responses, Map.of())) {
+        try (TestEngine t = engine(responses, Map.of("phases.implement.max_parallel", "1"))) {
             Project project = t.service.create("five small files", "files");
 
             assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);

@@ -136,9 +136,10 @@ class ResumeTest {
             assertThat(Calls.in(home).of(Role.DEVELOPER, "W1")).hasSize(1);
             assertThat(Calls.in(home).of(Role.REVIEWER, "W1")).isEmpty();
         }
-        // whatever happened to the folder meanwhile, the finished step's snapshot is what counts
-        Files.delete(project.workspace().resolve("src/w1.txt"));
-        Files.writeString(project.workspace().resolve("stray.txt"), "not from any agent\n");
+        // whatever happened to the item's worktree meanwhile, the finished step's snapshot is what counts
+        Path worktree = project.workspace().resolve(".orchestrator/worktrees/W1");
+        Files.delete(worktree.resolve("src/w1.txt"));
+        Files.writeString(worktree.resolve("stray.txt"), "not from any agent\n");
 
         try (TestEngine t = engine(script, Map.of())) {
             assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
@@ -147,7 +148,7 @@ class ResumeTest {
             List<Calls.Call> review = Calls.in(home).of(Role.REVIEWER, "W1");
             assertThat(review).hasSize(1);
             assertThat(review.getFirst().prompt()).contains("Wrote src/w1.txt.", "`src/w1.txt`");
-            assertThat(progress(t)).contains("W1 resumed after 1 finished step");
+            assertThat(progress(t)).contains("W1 resumed in its worktree after 1 finished step");
             assertThat(commits(project)).containsExactlyElementsOf(ALL_COMMITS);
             assertThat(Files.readString(project.workspace().resolve("src/w1.txt")))
                     .isEqualTo("from the developer\n");

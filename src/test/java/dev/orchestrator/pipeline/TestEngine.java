@@ -73,7 +73,8 @@ public final class TestEngine implements AutoCloseable {
                 config,
                 children,
                 failAt,
-                listeners);
+                listeners,
+                new ActivityBoard());
         this.engine = new Engine(services, listeners, new ProjectExport(database)::export);
     }
 

@@ -160,6 +160,30 @@ class ReplPipelineTest {
         assertThat(repl.type("/status 1").awaitOutput("Spent")).contains("$0.0370");
     }
 
+    @Test
+    void status_showsEveryRunningItemWithWhatItIsDoing() throws Exception {
+        String script = """
+                responses:
+                  - role: planner
+                    json:
+                      contract: work_plan.v1
+                      items:
+                        - {key: W1, title: "First", description: "d", acceptance: ["a"], depends_on: [], priority: 1}
+                        - {key: W2, title: "Second", description: "d", acceptance: ["a"], depends_on: [], priority: 1}
+                  - role: developer
+                    phase: implement
+                    delay_ms: 4000
+                """;
+        repl = new ReplDriver(home, script, Map.of("autonomy", "full"));
+        repl.awaitOutput("> ");
+        repl.type("two independent files").awaitOutput("Name [");
+        repl.type("").awaitOutput("W2 Second: developer at work in orchestrator/W2");
+
+        String status = repl.type("/status 1").awaitOutput("Running");
+        assertThat(status).contains("W1 First", "W2 Second", "developer at work");
+        repl.awaitOutput("project 1 completed");
+    }
+
     /** Waits until {@code text} has been shown {@code times} times. */
     private void await(int times, String text) {
         org.awaitility.Awaitility.await()
