@@ -28,13 +28,24 @@ record Script(Path file, Duration delay, Optional<Path> callsLog, List<Entry> re
         responses = List.copyOf(responses);
     }
 
-    /** Which tasks an entry answers; an empty field matches anything. */
-    record Match(Optional<Contract> contract, Optional<Role> role, Optional<PhaseName> phase, Optional<String> item) {
+    /**
+     * Which tasks an entry answers; an empty field matches anything.
+     *
+     * @param promptContains text the task's prompt must contain (tells apart calls of one role and
+     *     phase, such as a swarm's members and its aggregator)
+     */
+    record Match(
+            Optional<Contract> contract,
+            Optional<Role> role,
+            Optional<PhaseName> phase,
+            Optional<String> item,
+            Optional<String> promptContains) {
         boolean test(AgentTask task) {
             return (contract.isEmpty() || contract.equals(task.contract()))
                     && (role.isEmpty() || role.get() == task.role())
                     && (phase.isEmpty() || phase.get() == task.phase())
-                    && (item.isEmpty() || item.equals(task.itemKey()));
+                    && (item.isEmpty() || item.equals(task.itemKey()))
+                    && (promptContains.isEmpty() || task.prompt().contains(promptContains.get()));
         }
     }
 

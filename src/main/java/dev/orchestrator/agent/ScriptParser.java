@@ -42,7 +42,18 @@ final class ScriptParser {
 
     private static final List<String> TOP_KEYS = List.of("delay_ms", "calls_log", "responses");
     private static final List<String> ENTRY_KEYS = List.of(
-            "contract", "role", "phase", "item", "times", "json", "reply", "files", "delay_ms", "fail", "usage");
+            "contract",
+            "role",
+            "phase",
+            "item",
+            "prompt_contains",
+            "times",
+            "json",
+            "reply",
+            "files",
+            "delay_ms",
+            "fail",
+            "usage");
     private static final List<String> FAIL_KEYS = List.of("class", "message", "retry_after_ms");
     private static final List<String> USAGE_KEYS =
             List.of("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd");
@@ -163,7 +174,8 @@ final class ScriptParser {
                         "phase",
                         PhaseName::fromWireName,
                         wireNames(PhaseName.values(), PhaseName::toString)),
-                scalar(node, at + "/item"));
+                scalar(node, at + "/item"),
+                scalar(node, at + "/prompt_contains"));
         OptionalInt times = OptionalInt.empty();
         if (node.has("times")) {
             long value = whole(node.get("times"), at + "/times", 1).orElse(1L);

@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  *     role: developer             # analyst architect planner developer reviewer fixer deployer
  *     phase: implement            # ideation architecture task_breakdown initialize implement test deploy
  *     item: W2                    # the task's work item key
+ *     prompt_contains: "text"     # the task's prompt contains this text (e.g. a swarm member's focus)
  *     times: 1                    # answers its first N matches only, then is passed over
  *     json: {...}                 # the document: the reply is a line of prose and a fenced json block of it
  *     reply: "raw text"           # or the whole reply text as is (garbage, to test repair); not with json

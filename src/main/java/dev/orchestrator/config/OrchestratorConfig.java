@@ -3,6 +3,7 @@ package dev.orchestrator.config;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The effective configuration: every layer merged, validated once at start, immutable afterwards.
@@ -34,9 +35,19 @@ public record OrchestratorConfig(
             if (phases.get(name) == null) {
                 throw new InvalidSetting("phases", "has no settings for phase " + name);
             }
+            if (phases.get(name).pattern() == PhasePattern.SWARM && !SWARM_PHASES.contains(name)) {
+                throw new InvalidSetting(
+                        "phases/" + name + "/pattern",
+                        "must be single: only the planning phases (ideation, architecture, task_breakdown) run"
+                                + " as a swarm");
+            }
         }
         phases = Map.copyOf(new EnumMap<>(phases));
     }
+
+    /** The phases that may run as a swarm: those that answer with a document and change no files. */
+    public static final Set<PhaseName> SWARM_PHASES =
+            Set.of(PhaseName.IDEATION, PhaseName.ARCHITECTURE, PhaseName.TASK_BREAKDOWN);
 
     /** The settings of one phase. */
     public PhaseConfig phase(PhaseName name) {

@@ -39,7 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * whose earlier session was interrupted (a stop, a crash) continues that session. Planning answers
  * may come from the cache ({@code agent.cache_ttl_seconds}).
  *
- * <p>Used from the project's pipeline thread only.
+ * <p>Each instance is used by one thread: the project's pipeline thread, a work item's thread, or a
+ * swarm member's thread ({@link Swarm} makes one instance per member), so {@code lastActivity} is
+ * never shared.
  */
 final class AgentCalls {
     static final JsonMapper JSON = JsonMapper.builder().build();

@@ -3,6 +3,7 @@ package dev.orchestrator.pipeline;
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.Autonomy;
 import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.config.PhasePattern;
 import dev.orchestrator.contract.Answer;
 import dev.orchestrator.contract.Architecture;
 import dev.orchestrator.contract.Contract;
@@ -303,7 +304,13 @@ final class PipelineRun {
             throws InterruptedException {
         Optional<String> candidate = services.store().candidate(project.id(), phase);
         Optional<Approval> approval = services.store().latestApproval(project.id(), phase);
-        if (candidate.isEmpty()) {
+        if (candidate.isEmpty() && services.config().phase(phase).pattern() == PhasePattern.SWARM) {
+            new Swarm(scope(), phase, role, template, contract).run();
+            candidate = Optional.of(services.store()
+                    .candidate(project.id(), phase)
+                    .orElseThrow(() -> new IllegalStateException("the swarm of " + phase + " stored no candidate")));
+            approval = Optional.empty();
+        } else if (candidate.isEmpty()) {
             Map<String, Object> context = context(phase, role);
             progress(phase, role.wireName() + " at work");
             var answer = calls.call(new AgentCalls.Call(

@@ -59,6 +59,9 @@ public interface PipelineStore {
     /** Replaces the candidate, e.g. after the person edited it; {@code source} is agent or edit. */
     void storeCandidate(ProjectId project, PhaseName phase, Contract contract, String document, String source);
 
+    /** How many candidates the phase has had (its history of outputs): a swarm's next round is this plus one. */
+    int candidateCount(ProjectId project, PhaseName phase);
+
     /** The output of a completed phase (its approved candidate); empty while the phase is not completed. */
     Optional<String> output(ProjectId project, PhaseName phase);
 
@@ -119,6 +122,9 @@ public interface PipelineStore {
 
     /** The finished calls of one attempt of a phase that were not about a work item, in order. */
     List<Step> phaseSteps(ProjectId project, PhaseName phase, int attempt);
+
+    /** Every agent call of a phase that was not about a work item, oldest first. */
+    List<PhaseSession> phaseSessions(ProjectId project, PhaseName phase);
 
     /** Appends an event that changes no state (progress a person may want in /log). */
     void note(ProjectId project, String type, Map<String, ?> payload);

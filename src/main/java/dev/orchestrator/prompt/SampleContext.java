@@ -145,7 +145,39 @@ final class SampleContext {
                                 "diff --cc src/app/api.py\n++<<<<<<< HEAD\n+ search()\n++=======\n+ list()\n++>>>>>>> main")),
                 Map.entry(
                         "deploy",
-                        Map.of("notes", "Deploy to the Raspberry Pi at pi.local with the systemd unit in deploy/.")));
+                        Map.of("notes", "Deploy to the Raspberry Pi at pi.local with the systemd unit in deploy/.")),
+                Map.entry(
+                        "focus",
+                        Map.of(
+                                "name",
+                                "edge cases and risks",
+                                "brief",
+                                "Look at the software as the tester who tries to break it.",
+                                "member",
+                                3,
+                                "size",
+                                3)),
+                Map.entry(
+                        "swarm",
+                        Map.of(
+                                "size",
+                                3,
+                                "members",
+                                List.of(Map.of(
+                                        "member",
+                                        1,
+                                        "focus",
+                                        "users and use cases",
+                                        "json",
+                                        "{\"contract\": \"requirements.v1\", \"name\": \"Recipe Box\"}")),
+                                "failed",
+                                List.of(Map.of(
+                                        "member",
+                                        2,
+                                        "focus",
+                                        "technical feasibility and constraints",
+                                        "error",
+                                        "the analyst agent (claude-code) gave up: overloaded, 3 retries")))));
     }
 
     /**

@@ -36,4 +36,9 @@ interface Command {
     Spec spec();
 
     Outcome run(String arguments, Session session);
+
+    /** What tab offers for the argument at {@code index} (0 is the project); none by default. */
+    default List<String> completions(int index) {
+        return List.of();
+    }
 }

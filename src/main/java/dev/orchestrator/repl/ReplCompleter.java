@@ -37,6 +37,10 @@ final class ReplCompleter implements Completer {
             commands.find(words.getFirst().substring(1))
                     .filter(command -> command.spec().takesProject())
                     .ifPresent(command -> addProjects(candidates));
+        } else if (words.getFirst().startsWith("/")) {
+            commands.find(words.getFirst().substring(1))
+                    .ifPresent(command -> command.completions(line.wordIndex() - 1)
+                            .forEach(word -> candidates.add(new Candidate(word, word, null, null, null, null, true))));
         }
     }
 

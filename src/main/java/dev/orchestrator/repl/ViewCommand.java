@@ -7,6 +7,7 @@ import dev.orchestrator.project.PhaseState;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkItemStatus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,10 +19,13 @@ final class ViewCommand implements Command {
     private static final Spec SPEC = new Spec(
             "view",
             List.of(),
-            "<id|name> [phase]",
-            "show what a phase produced (requirements, architecture, work plan, items and findings)",
-            "/view 3 architecture",
+            "<id|name> [phase] [--all]",
+            "show what a phase produced (requirements, architecture, work plan, items and findings);"
+                    + " --all adds its agent calls: a swarm's members with their focus, cost and output",
+            "/view 3 ideation --all",
             true);
+
+    private static final String ALL = "--all";
 
     @Override
     public Spec spec() {
@@ -29,8 +33,23 @@ final class ViewCommand implements Command {
     }
 
     @Override
+    public List<String> completions(int index) {
+        if (index == 1) {
+            List<String> words = new ArrayList<>();
+            for (PhaseName phase : PhaseName.values()) {
+                words.add(phase.toString());
+            }
+            words.add(ALL);
+            return words;
+        }
+        return index == 2 ? List.of(ALL) : List.of();
+    }
+
+    @Override
     public Outcome run(String arguments, Session session) {
-        String[] parts = arguments.strip().split("\\s+");
+        List<String> words = new ArrayList<>(List.of(arguments.strip().split("\\s+")));
+        boolean all = words.remove(ALL);
+        String[] parts = words.toArray(String[]::new);
         Optional<Project> project = session.project(parts.length > 0 ? parts[0] : "");
         if (project.isEmpty()) {
             return Outcome.CONTINUE;
@@ -53,6 +72,9 @@ final class ViewCommand implements Command {
         session.println(session.style()
                 .bold("Project " + id + " " + project.get().name() + " "
                         + session.style().dot() + " " + phase));
+        if (all) {
+            PhaseCalls.show(session, id, phase, contract);
+        }
         if (contract.isPresent()) {
             Optional<String> document = session.engine().store().candidate(id, phase);
             if (document.isEmpty()) {

@@ -16,6 +16,7 @@ import dev.orchestrator.contract.Contract;
 import dev.orchestrator.pipeline.Approval;
 import dev.orchestrator.pipeline.Claim;
 import dev.orchestrator.pipeline.Clarification;
+import dev.orchestrator.pipeline.PhaseSession;
 import dev.orchestrator.pipeline.PipelineStore;
 import dev.orchestrator.pipeline.RepoRun;
 import dev.orchestrator.pipeline.SessionEnd;
@@ -324,6 +325,13 @@ public final class SqlitePipelineStore implements PipelineStore {
                     Map.of("phase", phase.toString(), "contract", contract.id(), "source", source));
             return null;
         });
+    }
+
+    @Override
+    public int candidateCount(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> dsl.fetchCount(
+                PHASE_OUTPUTS,
+                PHASE_OUTPUTS.PROJECT_ID.eq(project.value()).and(PHASE_OUTPUTS.PHASE.eq(phase.toString()))));
     }
 
     private static void setCandidate(
@@ -724,6 +732,27 @@ public final class SqlitePipelineStore implements PipelineStore {
                 .and(AGENT_SESSIONS.PHASE.eq(phase.toString()))
                 .and(AGENT_SESSIONS.WORK_ITEM_ID.isNull())
                 .and(AGENT_SESSIONS.ATTEMPT.eq(attempt)));
+    }
+
+    @Override
+    public List<PhaseSession> phaseSessions(ProjectId project, PhaseName phase) {
+        return database.read(dsl -> dsl.selectFrom(AGENT_SESSIONS)
+                .where(AGENT_SESSIONS.PROJECT_ID.eq(project.value()))
+                .and(AGENT_SESSIONS.PHASE.eq(phase.toString()))
+                .and(AGENT_SESSIONS.WORK_ITEM_ID.isNull())
+                .orderBy(AGENT_SESSIONS.ID)
+                .fetch(row -> new PhaseSession(
+                        row.getId(),
+                        Role.fromWireName(row.getRole()),
+                        row.getAttempt(),
+                        row.getCycle(),
+                        row.getStatus(),
+                        row.getCostMicros(),
+                        Optional.ofNullable(row.getErrorSummary())
+                                .map(summary -> Optional.ofNullable(row.getErrorClass())
+                                        .map(c -> c + ": " + summary)
+                                        .orElse(summary)),
+                        Optional.ofNullable(row.getOutput()))));
     }
 
     private List<Step> steps(org.jooq.Condition which) {

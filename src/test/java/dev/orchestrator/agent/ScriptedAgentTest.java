@@ -204,6 +204,21 @@ class ScriptedAgentTest {
     // ---- matching -------------------------------------------------------------------------------
 
     @Test
+    void responses_promptContainsMatchesOnlyPromptsWithThatText() throws Exception {
+        ScriptedAgent agent = agent("""
+                responses:
+                  - {prompt_contains: "the implement work", reply: "implementing"}
+                  - {prompt_contains: "nowhere in any prompt", reply: "never"}
+                  - {reply: "anything else"}
+                """);
+
+        assertThat(run(agent, developer("W1")).text()).isEqualTo("implementing");
+        assertThat(run(agent, task(Role.ANALYST, PhaseName.IDEATION, null, Contract.REQUIREMENTS))
+                        .text())
+                .isEqualTo("anything else");
+    }
+
+    @Test
     void responses_firstMatchingEntryWins() throws Exception {
         ScriptedAgent agent = agent("""
                 responses:

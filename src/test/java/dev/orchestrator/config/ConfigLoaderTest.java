@@ -98,14 +98,14 @@ class ConfigLoaderTest {
                         Optional.empty(),
                         Map.of(
                                 "ORCHESTRATOR_PHASES_TASK_BREAKDOWN_SWARM_SIZE", "5",
-                                "ORCHESTRATOR_PHASES_IMPLEMENT_PATTERN", "swarm",
+                                "ORCHESTRATOR_PHASES_IDEATION_PATTERN", "swarm",
                                 "ORCHESTRATOR_BUDGET_MAX_USD_PER_PROJECT", "12.50",
                                 "ORCHESTRATOR_WORKSPACE", "ws"),
                         List.of())
                 .config();
 
         assertThat(config.phase(PhaseName.TASK_BREAKDOWN).swarmSize()).isEqualTo(5);
-        assertThat(config.phase(PhaseName.IMPLEMENT).pattern()).isEqualTo(PhasePattern.SWARM);
+        assertThat(config.phase(PhaseName.IDEATION).pattern()).isEqualTo(PhasePattern.SWARM);
         assertThat(config.budget().maxUsdPerProject()).contains(new BigDecimal("12.50"));
         assertThat(config.workspace()).isEqualTo(dir.resolve("cwd/ws"));
     }
@@ -179,6 +179,31 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("phases.ideation.swarm_size must be a whole number from 2 to 8, not 20")
                 .hasMessageContaining(file + ", line 4");
+    }
+
+    @Test
+    void file_swarmOnAPlanningPhaseIsAccepted() throws IOException {
+        Path file = write(
+                "swarm.yaml",
+                "phases:\n  ideation:\n    pattern: swarm\n  architecture:\n    pattern: swarm\n"
+                        + "    swarm_size: 5\n  task_breakdown:\n    pattern: swarm\n");
+
+        OrchestratorConfig config = load(Optional.of(file), Map.of(), List.of()).config();
+
+        assertThat(config.phase(PhaseName.IDEATION).pattern()).isEqualTo(PhasePattern.SWARM);
+        assertThat(config.phase(PhaseName.IDEATION).swarmSize()).isEqualTo(3);
+        assertThat(config.phase(PhaseName.ARCHITECTURE).swarmSize()).isEqualTo(5);
+        assertThat(config.phase(PhaseName.TASK_BREAKDOWN).pattern()).isEqualTo(PhasePattern.SWARM);
+    }
+
+    @Test
+    void file_swarmOnAPhaseThatChangesFilesIsRefusedWithItsKeyAndLine() throws IOException {
+        Path file = write("bad.yaml", "phases:\n  implement:\n    pattern: swarm\n");
+
+        assertThatThrownBy(() -> load(Optional.of(file), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("phases.implement.pattern must be single: only the planning phases")
+                .hasMessageContaining(file + ", line 3");
     }
 
     @Test

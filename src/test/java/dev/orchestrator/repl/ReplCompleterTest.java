@@ -34,4 +34,19 @@ class ReplCompleterTest {
             assertThat(complete(completer, "an idea ")).isEmpty();
         }
     }
+
+    @Test
+    void view_completesPhasesAndAllAfterTheProject() throws Exception {
+        try (ReplDriver driver = new ReplDriver(home)) {
+            driver.service.create("idea", "todo-cli");
+            Commands commands = new Commands(List.of(new HelpCommand(), new ViewCommand()));
+            ReplCompleter completer = new ReplCompleter(commands, driver.service.repository());
+
+            assertThat(complete(completer, "/view ")).containsExactly("1", "todo-cli");
+            assertThat(complete(completer, "/view 1 "))
+                    .contains("ideation", "architecture", "task_breakdown", "implement", "--all");
+            assertThat(complete(completer, "/view 1 ideation ")).containsExactly("--all");
+            assertThat(complete(completer, "/help status ")).isEmpty();
+        }
+    }
 }

@@ -110,6 +110,57 @@ class ReplPipelineTest {
     }
 
     @Test
+    void swarm_viewAll_showsEachMembersFocusStatusCostAndOutput_thenTheMergedResult() throws Exception {
+        String member = """
+                  - role: analyst
+                    prompt_contains: "Your focus: %s"
+                    json: {"contract":"requirements.v1","name":"%s","summary":"Rename photos.",
+                      "features":[{"id":"F1","title":"%s","description":"Works.","priority":"must"}],
+                      "constraints":[],"questions":[]}
+                    usage: {cost_usd: %s}
+                """;
+        String script = "responses:\n"
+                + """
+                  - role: analyst
+                    prompt_contains: "You are the aggregator"
+                    fail: {class: crash, message: "aggregator crashed"}
+                    usage: {cost_usd: 0.004}
+                  - role: analyst
+                    prompt_contains: "Your focus: edge cases and risks"
+                    fail: {class: crash, message: "member crashed"}
+                    usage: {cost_usd: 0.003}
+                """
+                + member.formatted("users and use cases", "Users view", "Rename by date", "0.01")
+                + member.formatted("technical feasibility and constraints", "Tech view", "Keep originals", "0.02");
+        repl = new ReplDriver(home, script, Map.of("phases.ideation.pattern", "swarm", "recovery.max_retries", "0"));
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("Approve? [Y/n/view/edit]");
+
+        repl.type("/view 1 ideation --all").awaitOutput("Result");
+        org.awaitility.Awaitility.await()
+                .atMost(ReplDriver.WAIT)
+                .until(() -> repl.outputAfter("Result").contains("Keep originals"));
+        String shown = repl.outputAfter("/view 1 ideation --all");
+
+        assertThat(shown)
+                .contains("Swarm round 1: 3 members, $0.0370 in all")
+                .contains("Member 1 - users and use cases - completed - $0.01")
+                .contains("Member 2 - technical feasibility and constraints - completed - $0.02")
+                .contains("Member 3 - edge cases and risks - failed - $0.0030")
+                .contains("crash: member crashed")
+                .contains("Aggregator - failed - $0.0040")
+                .contains("crash: aggregator crashed")
+                .contains("the members' documents were merged deterministically");
+        // each member's own document, then the merged result with both features
+        assertThat(shown.indexOf("Users view")).isLessThan(shown.indexOf("Tech view"));
+        String result = shown.substring(shown.indexOf("Result"));
+        assertThat(result).contains("Rename by date").contains("Keep originals");
+        // the members' calls count in the phase's spend
+        assertThat(repl.type("/status 1").awaitOutput("Spent")).contains("$0.0370");
+    }
+
+    @Test
     void status_showsEveryRunningItemWithWhatItIsDoing() throws Exception {
         String script = """
                 responses:
