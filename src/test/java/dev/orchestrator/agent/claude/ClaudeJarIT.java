@@ -58,7 +58,7 @@ class ClaudeJarIT {
                 home.resolve("config.yaml"),
                 "agent:\n  backend: claude-code\n  command: \"" + RealClaude.program() + "\"\n  env:\n"
                         + ClaudeProjects.envYaml(api, dir));
-        api.answer(ClaudeProjects.answers(this::projectFolder));
+        api.answer(ClaudeProjects.answers());
         ProcessBuilder builder = jar(home, "out.txt", "--autonomy", "full", "generate", "a file that says hi");
 
         Process process = builder.start();

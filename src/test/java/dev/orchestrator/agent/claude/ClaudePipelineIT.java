@@ -45,15 +45,15 @@ class ClaudePipelineIT {
         return ClaudeProjects.contract(request);
     }
 
-    private static Function<Request, Reply> project(Path workspace) {
-        return ClaudeProjects.answers(workspace);
+    private static Function<Request, Reply> project() {
+        return ClaudeProjects.answers();
     }
 
     @Test
     void ideaToTestedRepository_throughTheRealCli() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a file that says hi", "hello");
-            api.answer(project(project.workspace()));
+            api.answer(project());
 
             RunOutcome outcome = run(t, project);
 
@@ -80,7 +80,7 @@ class ClaudePipelineIT {
     void invalidContract_isRepairedInTheSameResumedSession() throws Exception {
         try (TestEngine t = engine()) {
             Project project = t.service.create("a file that says hi", "hello");
-            Function<Request, Reply> valid = project(project.workspace());
+            Function<Request, Reply> valid = project();
             AtomicBoolean broken = new AtomicBoolean();
             api.answer(request -> contract(request).equals("requirements.v1") && broken.compareAndSet(false, true)
                     ? text("Here it is.\n```json\n{\"contract\": \"requirements.v1\", \"name\": \n```")

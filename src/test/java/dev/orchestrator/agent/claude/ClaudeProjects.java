@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 final class ClaudeProjects {
     private static final Pattern CONTRACT = Pattern.compile("one complete `([a-z_]+\\.v1)` document");
+    private static final Pattern WORKING_DIRECTORY =
+            Pattern.compile("(?:Primary working directory|Working directory): (\\S+)");
 
     private ClaudeProjects() {}
 
@@ -70,23 +72,36 @@ final class ClaudeProjects {
         return found;
     }
 
-    /** A valid answer per contract; a developer first writes a file with Write, then answers. */
-    static Function<Request, Reply> answers(Path workspace) {
-        return answers(() -> workspace);
-    }
-
-    /** As above, for a workspace known only once the project exists (another process creates it). */
-    static Function<Request, Reply> answers(java.util.function.Supplier<Path> folder) {
+    /**
+     * A valid answer per contract; a developer first writes a file with Write, then answers. The
+     * file goes in the folder the CLI says it works in: the workspace for the scaffold, the item's
+     * worktree in the implement phase.
+     */
+    static Function<Request, Reply> answers() {
         return request -> {
-            Path workspace = folder.get();
             String contract = contract(request);
             if (contract.equals("dev_result.v1") && !request.answersTools()) {
                 String file = request.lastMessageText().contains("# Scaffold:") ? "README.md" : "hello.txt";
                 return toolUse(
-                        "Write", Map.of("file_path", workspace.resolve(file).toString(), "content", "hi\n"));
+                        "Write",
+                        Map.of(
+                                "file_path",
+                                workingDirectory(request).resolve(file).toString(),
+                                "content",
+                                "hi\n"));
             }
             return text("Here it is.\n```json\n" + document(contract) + "\n```");
         };
+    }
+
+    /** The folder Claude Code tells the model it works in (its environment section). */
+    static Path workingDirectory(Request request) {
+        Matcher matcher =
+                WORKING_DIRECTORY.matcher(request.system() + "\n" + String.join("\n", request.messageTexts()));
+        if (!matcher.find()) {
+            throw new AssertionError("no working directory in the request's system prompt: " + request.system());
+        }
+        return Path.of(matcher.group(1));
     }
 
     static String document(String contract) {

@@ -51,7 +51,7 @@ class ClaudeRecoveryIT {
                         "recovery.backoff_max_seconds",
                         "0"))) {
             Project project = t.service.create("a file that says hi", "hello");
-            Function<Request, Reply> valid = ClaudeProjects.answers(project.workspace());
+            Function<Request, Reply> valid = ClaudeProjects.answers();
             AtomicBoolean stalled = new AtomicBoolean();
             api.answer(request -> firstDeveloperRequest(request) && stalled.compareAndSet(false, true)
                     ? stall()
@@ -79,7 +79,7 @@ class ClaudeRecoveryIT {
         String sessionHeader;
         try (TestEngine t = ClaudeProjects.engine(home, api, Map.of("recovery.shutdown_grace_seconds", "1"))) {
             project = t.service.create("a file that says hi", "hello");
-            Function<Request, Reply> valid = ClaudeProjects.answers(project.workspace());
+            Function<Request, Reply> valid = ClaudeProjects.answers();
             api.answer(request -> firstDeveloperRequest(request) ? stall() : valid.apply(request));
             var start = (Supervisor.Start.Started) t.engine.supervisor().start(project.id());
             CompletableFuture<RunOutcome> done = start.done();
@@ -99,7 +99,7 @@ class ClaudeRecoveryIT {
                     .until(() -> RealClaude.runningIn(project.workspace()).isEmpty());
         }
         try (TestEngine t = ClaudeProjects.engine(home, api, Map.of())) {
-            api.answer(ClaudeProjects.answers(project.workspace()));
+            api.answer(ClaudeProjects.answers());
 
             assertThat(ClaudeProjects.run(t, project))
                     .as(String.join("\n", t.progress))

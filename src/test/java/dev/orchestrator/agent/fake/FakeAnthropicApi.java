@@ -41,7 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
  * CLI's warm-up) gets 200; other paths 404. Every request is recorded.
  *
  * <p>Use as a JUnit extension ({@code @RegisterExtension}): started before each test, closed
- * after; or {@link #start()} and {@link #close()} it yourself. Handlers run on virtual threads.
+ * after; or {@link #start()} and {@link #close()} it yourself. Handlers run on virtual threads,
+ * so requests from CLIs running at once are answered at once (an answer function may block one
+ * request while others go on); the answer function must be safe to call from several threads.
  */
 public final class FakeAnthropicApi implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -251,13 +253,16 @@ public final class FakeAnthropicApi implements BeforeEachCallback, AfterEachCall
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders()
                     .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-            Request request = new Request(
-                    requests.size() + 1,
-                    exchange.getRequestMethod(),
-                    exchange.getRequestURI().getPath(),
-                    headers,
-                    body);
-            requests.add(request);
+            Request request;
+            synchronized (requests) { // requests arrive at once from parallel CLIs: seq is the position
+                request = new Request(
+                        requests.size() + 1,
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        headers,
+                        body);
+                requests.add(request);
+            }
             if (request.method().equals("HEAD")) {
                 exchange.sendResponseHeaders(200, -1);
             } else if (request.isMessages()) {
