@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code claude} process, reviewed, merged into the base branch, and the run ends with the table.
  */
 class ClaudeMilestoneIT {
-    private static final Pattern WORKING_DIRECTORY = Pattern.compile("Primary working directory: (\\S+)");
     private static final Pattern ITEM = Pattern.compile("^# ([A-Za-z0-9._-]+): ", Pattern.MULTILINE);
 
     @RegisterExtension
@@ -35,12 +34,6 @@ class ClaudeMilestoneIT {
 
     @TempDir
     Path dir;
-
-    /** Where the CLI says it works, from the environment section of its system prompt. */
-    private static String workingDirectory(Request request) {
-        Matcher matcher = WORKING_DIRECTORY.matcher(request.system());
-        return matcher.find() ? matcher.group(1) : "";
-    }
 
     /** A developer writes {@code <issue>.txt} in the folder it works in, then answers; reviews pass. */
     private static Reply answer(Request request) {
@@ -126,7 +119,8 @@ class ClaudeMilestoneIT {
         assertThat(git.hasChanges()).isFalse();
         assertThat(git.branches("orchestrator/")).isEmpty();
         // the real CLI ran in each issue's worktree
-        assertThat(api.messages().stream().map(ClaudeMilestoneIT::workingDirectory))
+        assertThat(api.messages().stream()
+                        .map(r -> ClaudeProjects.workingDirectory(r).toString()))
                 .anyMatch(cwd -> cwd.endsWith(".orchestrator/worktrees/one"))
                 .anyMatch(cwd -> cwd.endsWith(".orchestrator/worktrees/two"));
         // its raw output and the parsed answers per issue and role, under the log root
