@@ -45,7 +45,7 @@ class ClaudeMilestoneIT {
                     "Write",
                     Map.of(
                             "file_path",
-                            Path.of(workingDirectory(request))
+                            ClaudeProjects.workingDirectory(request)
                                     .resolve(issue + ".txt")
                                     .toString(),
                             "content",
