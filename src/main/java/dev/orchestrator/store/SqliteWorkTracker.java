@@ -137,11 +137,6 @@ public final class SqliteWorkTracker implements WorkTracker {
     }
 
     @Override
-    public Optional<WorkItem> next(ProjectId project) {
-        return ready(project).stream().findFirst();
-    }
-
-    @Override
     public List<WorkItem> ready(ProjectId project) {
         List<WorkItem> all = items(project);
         Map<String, WorkItem> byKey = all.stream().collect(Collectors.toMap(WorkItem::key, Function.identity()));

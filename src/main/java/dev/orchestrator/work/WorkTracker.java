@@ -23,12 +23,6 @@ public interface WorkTracker {
     Optional<WorkItem> find(long itemId);
 
     /**
-     * The item to work on next: an interrupted one first, else a {@code todo} item whose
-     * dependencies are all done or skipped, by priority then key.
-     */
-    Optional<WorkItem> next(ProjectId project);
-
-    /**
      * Every item that could run now, in the order to start them: interrupted ones first, then
      * {@code todo} items whose dependencies are all done or skipped, by priority then key.
      */

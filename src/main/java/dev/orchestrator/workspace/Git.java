@@ -382,10 +382,12 @@ public final class Git {
      */
     public void removeWorktree(Path target) {
         Output output = execute(List.of("worktree", "remove", "--force", "--force", target.toString()));
-        if (output.status() != 0 && Files.exists(target)) {
-            throw failure(List.of("worktree", "remove", target.toString()), output);
+        if (output.status() != 0) {
+            if (Files.exists(target)) {
+                throw failure(List.of("worktree", "remove", target.toString()), output);
+            }
+            check("worktree", "prune"); // the folder was gone already: forget its entry
         }
-        check("worktree", "prune");
     }
 
     /** Forgets worktrees whose folders are gone. */

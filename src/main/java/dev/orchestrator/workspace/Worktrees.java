@@ -61,7 +61,6 @@ public final class Worktrees {
         if (existing.isPresent()) {
             return existing.get();
         }
-        main.pruneWorktrees();
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -71,7 +70,13 @@ public final class Worktrees {
                     List.of("worktree", "add"),
                     e);
         }
-        return main.addWorktree(folder, branch(key), startPoint);
+        try {
+            return main.addWorktree(folder, branch(key), startPoint);
+        } catch (GitException e) {
+            // a worktree whose folder someone removed is still registered: forget it, try once more
+            main.pruneWorktrees();
+            return main.addWorktree(folder, branch(key), startPoint);
+        }
     }
 
     /** The item's worktree, if git knows it and its folder is there. */

@@ -291,7 +291,13 @@ class ParallelItemsTest {
         try (TestEngine t = engine(responses, Map.of("recovery.shutdown_grace_seconds", "30"))) {
             project = t.service.create("four small files", "files");
             CompletableFuture<RunOutcome> done = begin(t, project);
-            awaitRunning(t, project, 3);
+            // every developer's call has started, so each finishes within the grace: one finished step each
+            await().atMost(WAIT)
+                    .until(() -> Runs.sessions(t, project).stream()
+                                    .filter(s -> s.path("role").asString().equals("developer")
+                                            && s.path("phase").asString().equals("implement"))
+                                    .count()
+                            >= 3);
             t.engine.supervisor().stop(project.id(), "stopped by the test");
             assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .as(progress(t))
@@ -301,6 +307,11 @@ class ParallelItemsTest {
             }
         }
         assertThat(worktrees(project)).hasSize(4);
+        // someone removes one of the worktrees by hand: its finished step is in the store, not the folder
+        try (var files = Files.walk(project.workspace().resolve(".orchestrator/worktrees/W2"))) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
 
         try (TestEngine t = engine(responses, Map.of())) {
             assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
