@@ -417,7 +417,7 @@ public final class PipelineBench {
                     .toList();
             work.create(id, plan);
             while (true) {
-                var next = work.next(id);
+                var next = work.ready(id).stream().findFirst();
                 if (next.isEmpty()) {
                     break;
                 }
