@@ -2,32 +2,23 @@ package dev.orchestrator.bench;
 
 import dev.orchestrator.agent.Agent;
 import dev.orchestrator.agent.AgentTask;
-import dev.orchestrator.agent.Agents;
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.ConfigLoader;
 import dev.orchestrator.config.ConfigSnapshot;
 import dev.orchestrator.config.OrchestratorConfig;
 import dev.orchestrator.config.PhaseName;
-import dev.orchestrator.contract.ContractValidator;
 import dev.orchestrator.logging.LogbackConfigurator;
-import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.pipeline.PipelineListener;
-import dev.orchestrator.pipeline.PipelineServices;
 import dev.orchestrator.pipeline.PipelineStore;
 import dev.orchestrator.pipeline.RunOutcome;
 import dev.orchestrator.pipeline.Supervisor;
-import dev.orchestrator.process.ChildProcesses;
 import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectService;
-import dev.orchestrator.prompt.Prompts;
 import dev.orchestrator.store.Database;
 import dev.orchestrator.store.ProjectExport;
-import dev.orchestrator.store.SqliteAgentLedger;
-import dev.orchestrator.store.SqlitePipelineStore;
 import dev.orchestrator.store.SqliteProjectRepository;
-import dev.orchestrator.store.SqliteWorkTracker;
 import dev.orchestrator.work.WorkItem;
 import dev.orchestrator.work.WorkTracker;
 import dev.orchestrator.workspace.ProjectFolders;
@@ -387,20 +378,14 @@ public final class ParallelBench {
                 var repository = new SqliteProjectRepository(database, InstantSource.system());
                 var service = new ProjectService(
                         repository, new ProjectFolders(config.workspace()), () -> ConfigSnapshot.json(config));
-                var services = new PipelineServices(
-                        repository,
-                        store(new SqlitePipelineStore(database, InstantSource.system()), timeline),
-                        tracker(new SqliteWorkTracker(database, InstantSource.system()), timeline),
-                        new SqliteAgentLedger(database, InstantSource.system()),
-                        agent(Agents.create(config.agent(), new ChildProcesses()), timeline),
-                        Optional.empty(),
-                        ContractValidator.load(),
-                        new Prompts(config.prompts().dir()),
+                var services = PipelineBench.services(
+                        database,
                         config,
-                        new ChildProcesses(),
-                        Optional.empty(),
-                        listeners,
-                        new ActivityBoard());
+                        repository,
+                        target -> store(target, timeline),
+                        target -> tracker(target, timeline),
+                        target -> agent(target, timeline),
+                        listeners);
                 ProjectId id = service.create("a tool that renames photos by date", "parallel")
                         .id();
                 try (Engine engine = new Engine(services, listeners, new ProjectExport(database)::export)) {

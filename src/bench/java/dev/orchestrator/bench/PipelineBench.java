@@ -680,28 +680,14 @@ public final class PipelineBench {
                 var repository = new SqliteProjectRepository(database, InstantSource.system());
                 var service = new ProjectService(
                         repository, new ProjectFolders(config.workspace()), () -> ConfigSnapshot.json(config));
-                var services = new PipelineServices(
-                        repository,
-                        timed(
-                                PipelineStore.class,
-                                new SqlitePipelineStore(database, InstantSource.system()),
-                                writes,
-                                reads),
-                        timed(
-                                WorkTracker.class,
-                                new SqliteWorkTracker(database, InstantSource.system()),
-                                writes,
-                                reads),
-                        new SqliteAgentLedger(database, InstantSource.system()),
-                        timedAgent(Agents.create(config.agent(), new ChildProcesses()), agentCalls),
-                        Optional.empty(),
-                        ContractValidator.load(),
-                        new Prompts(config.prompts().dir()),
+                var services = services(
+                        database,
                         config,
-                        new ChildProcesses(),
-                        Optional.empty(),
-                        PipelineListener.NONE,
-                        new ActivityBoard());
+                        repository,
+                        store -> timed(PipelineStore.class, store, writes, reads),
+                        tracker -> timed(WorkTracker.class, tracker, writes, reads),
+                        agent -> timedAgent(agent, agentCalls),
+                        PipelineListener.NONE);
                 List<ProjectId> ids = seed(service, projects);
                 eventsBefore = count(database, "events");
                 writes.reset();
@@ -1151,5 +1137,30 @@ public final class PipelineBench {
                 Files.delete(path);
             }
         }
+    }
+
+    /** The engine's services over {@code database}, with the store, tracker and agent wrapped for measuring. */
+    static PipelineServices services(
+            Database database,
+            OrchestratorConfig config,
+            SqliteProjectRepository repository,
+            java.util.function.UnaryOperator<PipelineStore> store,
+            java.util.function.UnaryOperator<WorkTracker> tracker,
+            java.util.function.UnaryOperator<Agent> agent,
+            PipelineListener listener) {
+        return new PipelineServices(
+                repository,
+                store.apply(new SqlitePipelineStore(database, InstantSource.system())),
+                tracker.apply(new SqliteWorkTracker(database, InstantSource.system())),
+                new SqliteAgentLedger(database, InstantSource.system()),
+                agent.apply(Agents.create(config.agent(), new ChildProcesses())),
+                Optional.empty(),
+                ContractValidator.load(),
+                new Prompts(config.prompts().dir()),
+                config,
+                new ChildProcesses(),
+                Optional.empty(),
+                listener,
+                new ActivityBoard());
     }
 }
