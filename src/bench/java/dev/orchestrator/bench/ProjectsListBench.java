@@ -1,5 +1,9 @@
 package dev.orchestrator.bench;
 
+import dev.orchestrator.config.ConfigLoader;
+import dev.orchestrator.config.OrchestratorConfig;
+import dev.orchestrator.pipeline.Engine;
+import dev.orchestrator.pipeline.Listeners;
 import dev.orchestrator.project.NewProject;
 import dev.orchestrator.project.ProjectService;
 import dev.orchestrator.repl.Repl;
@@ -16,6 +20,8 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 
@@ -51,16 +57,39 @@ public final class ProjectsListBench {
                     screen,
                     StandardCharsets.UTF_8);
             var service = new ProjectService(repository, new ProjectFolders(home.resolve("ws")), () -> "{}");
-            var setup = new Repl.Setup("bench", database.file(), home.resolve("log"), List.of(), false);
+            var setup = new Repl.Setup("bench", database.file(), home.resolve("log"), List.of(), false, Map.of());
+            // the scripted agent with an empty script: the benchmark only lists projects
+            Path script = Files.writeString(home.resolve("script.yaml"), "responses: []\n");
+            OrchestratorConfig config = ConfigLoader.load(new ConfigLoader.Inputs(
+                            home,
+                            Optional.empty(),
+                            Map.of(),
+                            List.of(
+                                    new ConfigLoader.FlagSetting("agent.backend", "scripted", "bench"),
+                                    new ConfigLoader.FlagSetting("agent.script", script.toString(), "bench")),
+                            home))
+                    .config();
+            Listeners listeners = new Listeners();
+            Engine engine = new Engine(
+                    PipelineBench.services(
+                            database,
+                            config,
+                            repository,
+                            store -> store,
+                            tracker -> tracker,
+                            agent -> agent,
+                            listeners),
+                    listeners,
+                    id -> Optional.empty());
             Thread repl = Thread.ofPlatform()
-                    .start(
-                            new Repl(
-                                    terminal,
-                                    service,
-                                    home.resolve("history"),
-                                    Style.PLAIN,
-                                    InstantSource.system(),
-                                    setup)::run);
+                    .start(new Repl(
+                            terminal,
+                            service,
+                            engine,
+                            home.resolve("history"),
+                            Style.PLAIN,
+                            InstantSource.system(),
+                            setup)::run);
             waitFor(screen, "> ", 0);
 
             long[] nanos = new long[runs];
@@ -75,6 +104,7 @@ public final class ProjectsListBench {
             keyboard.write("/quit\n".getBytes(StandardCharsets.UTF_8));
             keyboard.flush();
             repl.join();
+            engine.close();
             long first = nanos[0];
             long[] rest = Arrays.copyOfRange(nanos, 1, nanos.length);
             Arrays.sort(rest);
