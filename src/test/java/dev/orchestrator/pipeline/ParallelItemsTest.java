@@ -285,6 +285,41 @@ class ParallelItemsTest {
     }
 
     @ConcurrentTest
+    void anItemTheAgentGivesUpOn_inCheckpointAutonomy_letsRunningItemsFinish_startsNoMore_andAsks() throws Exception {
+        // W1 keeps crashing; W2 is at work beside it; W3 would start next
+        String responses = Documents.plan("W1:1", "W2:1", "W3:2") + """
+                  - role: developer
+                    item: W1
+                    fail: {class: crash, message: "exited with code 1 without a result"}
+                  - role: developer
+                    item: W2
+                    delay_ms: 1500
+                """;
+        Map<String, String> checkpoint = Map.of(
+                "autonomy", "checkpoint",
+                "recovery.max_retries", "1",
+                "recovery.backoff_seconds", "0",
+                "recovery.backoff_max_seconds", "0",
+                "phases.implement.max_parallel", "2",
+                "phases.ideation.checkpoint", "false",
+                "phases.architecture.checkpoint", "false",
+                "phases.task_breakdown.checkpoint", "false");
+        try (TestEngine t = engine(responses, checkpoint)) {
+            Project project = t.service.create("three small files", "three");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.NEEDS_ATTENTION);
+            assertThat(item(t, project, "W2").status()).isEqualTo(WorkItemStatus.DONE);
+            assertThat(item(t, project, "W3").status()).isEqualTo(WorkItemStatus.TODO);
+            assertThat(t.engine.decisions().pending(project.id()).orElseThrow().toString())
+                    .contains("W1", "agent gave up");
+            assertThat(commits(project)).contains("W2: Build W2").doesNotContain("W1: Build W1");
+            assertThat(worktrees(project)).hasSize(1);
+        }
+    }
+
+    @ConcurrentTest
     void stopDuringParallelItems_resumesEachInItsWorktree_withoutRepeatingOrLosingWork() throws Exception {
         String responses = WIDE_PLAN + slowDevelopers(1200, "W1", "W2", "W3");
         Project project;
