@@ -50,6 +50,17 @@ final class Reports {
         }
         WorkProgress progress = engine.services().work().progress(project.id());
         out.println("items " + progress.finished() + "/" + progress.total() + " finished");
+        for (var item : engine.items(project.id())) {
+            switch (item.status()) {
+                case IN_PROGRESS ->
+                    out.println("  in progress  " + item.label() + " (worktree .orchestrator/worktrees/" + item.key()
+                            + ", branch " + dev.orchestrator.workspace.Worktrees.branch(item.key()) + ")");
+                case NEEDS_ATTENTION ->
+                    out.println("  attention    " + item.label() + ": "
+                            + item.findings().map(Reports::firstFinding).orElse("did not converge"));
+                default -> {}
+            }
+        }
         var spent = engine.ledger().projectSpend(project.id());
         out.println("spent " + Money.usd(spent.costMicros()) + " (" + spent.inputTokens() + " input tokens, "
                 + spent.outputTokens() + " output tokens)");
@@ -69,6 +80,12 @@ final class Reports {
         out.println(engine.export(project.id()).orElseThrow());
         out.flush();
         return 0;
+    }
+
+    /** The first finding's message, from the item's findings (JSON). */
+    private static String firstFinding(String findings) {
+        var node = tools.jackson.databind.json.JsonMapper.builder().build().readTree(findings);
+        return node.isArray() && !node.isEmpty() ? node.get(0).path("message").asString("") : "";
     }
 
     private static Project resolve(String named, ProjectService projects) {

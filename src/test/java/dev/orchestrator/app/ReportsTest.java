@@ -42,4 +42,44 @@ class ReportsTest {
             assertThat(all.toString()).contains("photos", "paused", "$1.20");
         }
     }
+
+    @Test
+    void status_namesTheItemsInProgressWithTheirBranches_andThoseThatNeedAttention() throws Exception {
+        // W1's developer is slow; W2's review never passes
+        Path script = TestEngine.script(home.resolve("script"), """
+                responses:
+                  - role: planner
+                    json:
+                      contract: work_plan.v1
+                      items:
+                        - {key: W1, title: "First", description: "d", acceptance: ["a"], depends_on: [], priority: 1}
+                        - {key: W2, title: "Second", description: "d", acceptance: ["a"], depends_on: [], priority: 1}
+                  - role: developer
+                    item: W1
+                    delay_ms: 3000
+                  - role: reviewer
+                    item: W2
+                    json: {contract: review.v1, status: fail, summary: "No.", findings: [{severity: major, path: "a", line: 1, message: "Handle an empty file"}]}
+                """);
+        try (TestEngine t = TestEngine.start(
+                home,
+                script,
+                Map.of("autonomy", "full", "phases.implement.max_review_cycles", "0"),
+                Optional.empty())) {
+            Project project = t.service.create("two small files", "two");
+            var started = (Supervisor.Start.Started) t.engine.supervisor().start(project.id());
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> t.engine.items(project.id()).stream()
+                            .anyMatch(i -> i.status() == dev.orchestrator.work.WorkItemStatus.NEEDS_ATTENTION));
+
+            StringWriter one = new StringWriter();
+            Reports.status(Optional.of("1"), t.service, t.engine, new PrintWriter(one));
+
+            assertThat(one.toString())
+                    .contains("in progress  W1 First (worktree .orchestrator/worktrees/W1, branch orchestrator/W1)")
+                    .contains("attention    W2 Second: Handle an empty file");
+            started.done().get(30, TimeUnit.SECONDS);
+        }
+    }
 }
