@@ -16,6 +16,7 @@ import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,16 +114,24 @@ class ParallelItemsTest {
             Project project = t.service.create("four small files", "files");
             CompletableFuture<RunOutcome> done = begin(t, project);
 
-            awaitRunning(t, project, 1);
-            for (int i = 0; i < 10; i++) {
-                assertThat(t.engine.services().board().running(project.id())).hasSizeLessThanOrEqualTo(1);
-                Thread.sleep(100);
-            }
             assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .as(progress(t))
                     .isEqualTo(RunOutcome.COMPLETED);
             assertThat(commits(project))
                     .containsSubsequence("W1: Build W1", "W2: Build W2", "W3: Build W3", "W4: Build W4");
+            // each item's calls end before the next item's begin
+            assertThat(Calls.in(home).steps().stream()
+                            .filter(step -> step.matches("(developer|reviewer)/implement/W[1-4]"))
+                            .toList())
+                    .containsExactly(
+                            "developer/implement/W1",
+                            "reviewer/implement/W1",
+                            "developer/implement/W2",
+                            "reviewer/implement/W2",
+                            "developer/implement/W3",
+                            "reviewer/implement/W3",
+                            "developer/implement/W4",
+                            "reviewer/implement/W4");
         }
     }
 
@@ -265,8 +274,10 @@ class ParallelItemsTest {
 
             await().atMost(WAIT).until(() -> progress(t).contains("its merge waits"));
             assertThat(progress(t)).contains("has uncommitted changes (", "notes.txt", "commit or stash them");
-            Thread.sleep(1500);
-            assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.IN_PROGRESS);
+            // it keeps waiting while the changes are there
+            await().during(Duration.ofMillis(1500))
+                    .atMost(WAIT)
+                    .until(() -> item(t, project, "W1").status() == WorkItemStatus.IN_PROGRESS);
             assertThat(Files.readString(notes)).isEqualTo("my own notes\n");
             assertThat(t.engine.services().board().running(project.id()))
                     .extracting(ActivityBoard.Entry::activity)
