@@ -70,12 +70,37 @@ public final class Worktrees {
                     List.of("worktree", "add"),
                     e);
         }
+        if (Files.exists(folder)) {
+            setAside(folder);
+        }
         try {
             return main.addWorktree(folder, branch(key), startPoint);
         } catch (GitException e) {
             // a worktree whose folder someone removed is still registered: forget it, try once more
             main.pruneWorktrees();
             return main.addWorktree(folder, branch(key), startPoint);
+        }
+    }
+
+    /**
+     * A folder where the item's worktree belongs that git does not know as one (a removal cut short,
+     * say): renamed beside it, {@code <key>.left-<millis>}, with whatever it holds, so that the
+     * worktree can be made and nothing in it is lost.
+     */
+    private void setAside(Path folder) {
+        main.pruneWorktrees();
+        if (!Files.exists(folder)) {
+            return;
+        }
+        Path aside = folder.resolveSibling(folder.getFileName() + ".left-" + System.currentTimeMillis());
+        try {
+            Files.move(folder, aside);
+        } catch (IOException e) {
+            throw new GitException(
+                    "cannot make the worktree " + folder + ": a folder that is not a worktree is in the way and"
+                            + " cannot be moved aside (" + e.getMessage() + "). Move it away, then /resume.",
+                    List.of("worktree", "add"),
+                    e);
         }
     }
 
