@@ -215,7 +215,7 @@ final class ItemRunner {
             if (!interrupted) {
                 work.prepare(next);
             }
-            WorkItem item = interrupted ? next : services.work().claim(next.id(), main.head());
+            WorkItem item = interrupted ? next : services.work().claim(next.id(), work.base());
             running.put(
                     ended.submit(() -> {
                         if (mdc != null) {
@@ -291,7 +291,7 @@ final class ItemRunner {
                 progress("could not set aside the orphaned worktree " + orphan.folder() + ": " + e.getMessage());
             }
         }
-        String head = main.head();
+        String head = work.base();
         for (String branch : main.branches(Worktrees.BRANCH_PREFIX)) {
             if (!inUse.contains(branch)) {
                 main.deleteBranchIfMerged(branch, head);

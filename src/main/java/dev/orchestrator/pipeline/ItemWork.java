@@ -79,7 +79,7 @@ final class ItemWork {
         admin(() -> {
             String branch = Worktrees.branch(item.key());
             worktrees.existing(item.key()).ifPresent(old -> park(item, old, "left by an earlier attempt"));
-            if (main.branchHead(branch).isPresent() && !main.deleteBranchIfMerged(branch, main.head())) {
+            if (main.branchHead(branch).isPresent() && !main.deleteBranchIfMerged(branch, base())) {
                 String kept = branch + "-attempt-" + Math.max(1, item.attempts());
                 for (int n = 2; main.branchHead(kept).isPresent(); n++) {
                     kept = branch + "-attempt-" + Math.max(1, item.attempts()) + "-" + n;
@@ -126,13 +126,17 @@ final class ItemWork {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         if (interrupted) {
             worktree.abortMergeOrRebase();
-            if (worktree.subjects(start, worktree.head()).contains(subject)) {
+            Optional<String> reviewed = worktree.commitWithSubject(start, worktree.head(), subject);
+            if (reviewed.isPresent()) {
                 int cycles = lastReviewCycle(steps);
-                if (main.isAncestor(worktree.head(), main.head())) {
-                    finished(item, main.head(), cycles, "was merged before the interruption; recorded as done");
+                String base = base();
+                if (main.isAncestor(worktree.head(), base)) {
+                    finished(item, base, cycles, "was merged before the interruption; recorded as done");
                 } else {
+                    // back to the reviewed commit: a merge resolved before the interruption may not
+                    // have passed its tests yet, so the landing starts over
                     progress(item.key() + " passed its review before the interruption; merging it");
-                    worktree.resetTo(worktree.head());
+                    worktree.resetTo(reviewed.get());
                     land(item, worktree, calls, context, cycles, "");
                 }
                 return;
@@ -238,7 +242,7 @@ final class ItemWork {
         background.execute(() -> admin(() -> {
             try {
                 worktrees.remove(item.key());
-                main.deleteBranchIfMerged(Worktrees.branch(item.key()), main.head());
+                main.deleteBranchIfMerged(Worktrees.branch(item.key()), base());
             } catch (GitException e) {
                 progress(item.key() + ": could not remove its worktree (" + e.getMessage()
                         + "); the next start sets it aside");
@@ -295,7 +299,7 @@ final class ItemWork {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         Optional<String> snapshot = lastSnapshot(steps);
         prepare(item);
-        String base = main.head();
+        String base = base();
         Git worktree = admin(() -> worktrees.open(item.key(), base));
         try {
             snapshot.ifPresent(s -> worktree.apply(item.startCommit().orElseThrow(), s));
@@ -427,6 +431,14 @@ final class ItemWork {
 
     static String cycles(int n) {
         return n + (n == 1 ? " fix cycle" : " fix cycles");
+    }
+
+    /**
+     * The commit items start from and merge into: the base branch's head, wherever the main
+     * checkout's HEAD points (a person may have another branch checked out there for a while).
+     */
+    String base() {
+        return main.branchHead(settings.baseBranch()).orElseGet(main::head);
     }
 
     private <T> T admin(Supplier<T> action) {

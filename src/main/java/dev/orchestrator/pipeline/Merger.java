@@ -83,6 +83,7 @@ final class Merger {
         lock.lockInterruptibly();
         try {
             boolean resolved = false;
+            String refused = "";
             while (true) {
                 awaitCleanMain(item);
                 String base = main.head();
@@ -100,11 +101,21 @@ final class Merger {
                     }
                 }
                 String tip = worktree.head();
-                if (main.fastForward(tip)) {
+                Optional<String> refusal = main.fastForward(tip);
+                if (refusal.isEmpty()) {
                     return new Result.Merged(tip, resolved);
                 }
-                // git refused: someone changed main's files or branch since we looked; look again
-                stop.check();
+                // git refused (a change since we looked, a lock left behind, a person's cherry-pick in
+                // progress): say so once, look again after a pause
+                if (!refusal.get().equals(refused)) {
+                    refused = refusal.get();
+                    String why = "git refused to fast-forward " + baseBranch + " in " + project.workspace() + " ("
+                            + refused + "); it is tried again every " + poll.toSeconds() + " s";
+                    progress(item, "passed its review; its merge waits: " + why);
+                    services.board().report(project.id(), item.key(), "merge waits: " + why);
+                    services.store().note(project.id(), "merge_waiting", Map.of("item", item.key(), "reason", why));
+                }
+                stop.sleep(poll);
             }
         } finally {
             lock.unlock();

@@ -398,12 +398,22 @@ public final class Git {
     /**
      * Moves this folder's branch forward to {@code commit} if that is a fast-forward
      * ({@code merge --ff-only}); git refuses to overwrite uncommitted changes in files the merge
-     * touches.
+     * touches, and to merge while another operation (a cherry-pick, a lock) is in the way.
      *
-     * @return false when it is not a fast-forward or git refused
+     * @return empty when the branch moved, else what git said
      */
-    public boolean fastForward(String commit) {
-        return execute(List.of("merge", "--ff-only", "-q", resolve(commit))).status() == 0;
+    public Optional<String> fastForward(String commit) {
+        Output output = execute(List.of("merge", "--ff-only", "-q", resolve(commit)));
+        return output.status() == 0 ? Optional.empty() : Optional.of(output.said());
+    }
+
+    /** The newest commit in {@code from..to} whose first line is {@code subject}, if any. */
+    public Optional<String> commitWithSubject(String from, String to, String subject) {
+        String output = check("log", "-z", "--format=%H %s", resolve(from) + ".." + resolve(to), "--");
+        return Arrays.stream(output.split("\0"))
+                .filter(line -> line.length() > 41 && line.substring(41).equals(subject))
+                .map(line -> line.substring(0, 40))
+                .findFirst();
     }
 
     /**

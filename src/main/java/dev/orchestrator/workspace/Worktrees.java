@@ -36,14 +36,26 @@ public final class Worktrees {
         return root;
     }
 
-    /** {@code orchestrator/<key>}, with anything a branch name cannot hold replaced by '-'. */
+    /**
+     * {@code orchestrator/<key>}. A key a branch name cannot hold as it is (an issue id such as
+     * {@code auth login} or {@code #12}) has those characters replaced by '-' and a short hash of
+     * the key added, so that two keys never share a branch or a worktree.
+     */
     public static String branch(String key) {
         String safe = key.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("\\.{2,}", ".");
         safe = safe.replaceAll("^[.-]+", "").replaceAll("[.]+$", "");
         if (safe.endsWith(".lock")) {
             safe = safe.substring(0, safe.length() - ".lock".length()) + "-lock";
         }
-        return BRANCH_PREFIX + (safe.isEmpty() ? "item" : safe);
+        if (safe.isEmpty()) {
+            safe = "item";
+        }
+        if (!safe.equals(key)) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            safe = safe + "-" + String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
+        }
+        return BRANCH_PREFIX + safe;
     }
 
     /** The worktree folder of an item. */

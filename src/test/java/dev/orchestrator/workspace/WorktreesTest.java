@@ -72,10 +72,23 @@ class WorktreesTest {
     }
 
     @Test
-    void branch_isAValidBranchNameForAnyKey() {
+    void branch_isAValidBranchNameForAnyKey() throws Exception {
         assertThat(Worktrees.branch("W1")).isEqualTo("orchestrator/W1");
-        assertThat(Worktrees.branch("ISSUE 12/a..b")).isEqualTo("orchestrator/ISSUE-12-a.b");
-        assertThat(Worktrees.branch("x.lock")).isEqualTo("orchestrator/x-lock");
-        assertThat(Worktrees.branch("..")).isEqualTo("orchestrator/item");
+        assertThat(Worktrees.branch("ISSUE-12")).isEqualTo("orchestrator/ISSUE-12");
+        assertThat(Worktrees.branch("ISSUE 12/a..b")).matches("orchestrator/ISSUE-12-a\\.b-[0-9a-f]{8}");
+        assertThat(Worktrees.branch("x.lock")).matches("orchestrator/x-lock-[0-9a-f]{8}");
+        assertThat(Worktrees.branch("..")).matches("orchestrator/item-[0-9a-f]{8}");
+        for (String key : java.util.List.of("W1", "ISSUE 12/a..b", "x.lock", "..", "#12", "a@{b}")) {
+            Process check =
+                    new ProcessBuilder("git", "check-ref-format", "refs/heads/" + Worktrees.branch(key)).start();
+            assertThat(check.waitFor()).as(Worktrees.branch(key)).isZero();
+        }
+    }
+
+    @Test
+    void branch_neverGivesTwoKeysTheSameBranch() {
+        assertThat(Worktrees.branch("auth login")).isNotEqualTo(Worktrees.branch("auth-login"));
+        assertThat(Worktrees.branch("#12")).isNotEqualTo(Worktrees.branch("12"));
+        assertThat(Worktrees.branch("x.lock")).isNotEqualTo(Worktrees.branch("x-lock"));
     }
 }
