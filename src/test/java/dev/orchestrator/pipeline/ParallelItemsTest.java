@@ -331,6 +331,62 @@ class ParallelItemsTest {
     }
 
     @ConcurrentTest
+    void aLockLeftInTheMainCheckout_makesTheMergeWaitAndSayWhy_thenItGoesOn() throws Exception {
+        String responses = Documents.plan("W1:1") + slowDevelopers(1000, "W1");
+        try (TestEngine t = engine(responses, Map.of())) {
+            Project project = t.service.create("one small file", "locked");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            awaitRunning(t, project, 1);
+            // what a git killed in the middle of a command leaves behind: git status stays clean
+            Path lock = Files.createFile(project.workspace().resolve(".git/index.lock"));
+
+            await().atMost(WAIT).until(() -> progress(t).contains("git refused to fast-forward main"));
+            assertThat(progress(t)).contains("index.lock");
+            assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.IN_PROGRESS);
+
+            Files.delete(lock);
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.COMPLETED);
+            assertThat(commits(project)).contains("W1: Build W1");
+        }
+    }
+
+    @ConcurrentTest
+    void aPersonOnAnotherBranch_theMergeWaitsForMain_andTheirBranchIsLeftAlone() throws Exception {
+        String responses = Documents.plan("W1:1") + slowDevelopers(1000, "W1");
+        try (TestEngine t = engine(responses, Map.of())) {
+            Project project = t.service.create("one small file", "elsewhere");
+            CompletableFuture<RunOutcome> done = begin(t, project);
+            awaitRunning(t, project, 1);
+            Git git = Runs.git(project);
+            String mainBefore = git.branchHead("main").orElseThrow();
+            // the person switches to a branch of their own and commits there
+            git.addWorktree(project.workspace().resolve("../side-tree"), "person/side", mainBefore);
+            Git side = Git.at(project.workspace().resolve("../side-tree"));
+            Files.writeString(side.folder().resolve("mine.txt"), "mine\n");
+            side.commitAll("person: my own commit", false);
+            side.removeWorktree(side.folder());
+            new ProcessBuilder("git", "checkout", "-q", "person/side")
+                    .directory(project.workspace().toFile())
+                    .start()
+                    .waitFor();
+
+            await().atMost(WAIT).until(() -> progress(t).contains("is on branch person/side, not main"));
+            new ProcessBuilder("git", "checkout", "-q", "main")
+                    .directory(project.workspace().toFile())
+                    .start()
+                    .waitFor();
+
+            assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as(progress(t))
+                    .isEqualTo(RunOutcome.COMPLETED);
+            assertThat(commits(project)).contains("W1: Build W1").doesNotContain("person: my own commit");
+            assertThat(git.branchHead("person/side")).isPresent();
+        }
+    }
+
+    @ConcurrentTest
     void stopDuringParallelItems_resumesEachInItsWorktree_withoutRepeatingOrLosingWork() throws Exception {
         String responses = WIDE_PLAN + slowDevelopers(1200, "W1", "W2", "W3");
         Project project;
