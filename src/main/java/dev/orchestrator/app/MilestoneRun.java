@@ -5,6 +5,7 @@ import dev.orchestrator.config.ConfigLoader;
 import dev.orchestrator.config.ConfigSnapshot;
 import dev.orchestrator.config.OrchestratorConfig;
 import dev.orchestrator.milestone.IssueDoc;
+import dev.orchestrator.milestone.MilestoneException;
 import dev.orchestrator.milestone.MilestonePlan;
 import dev.orchestrator.milestone.RepoConfig;
 import dev.orchestrator.milestone.ResultTable;
@@ -67,6 +68,11 @@ final class MilestoneRun {
     int run(MilestonePlan plan, Optional<String> issue) {
         plan.describe(config.agent().backend(), width, Style.PLAIN).forEach(this::say);
         RepoConfig repo = plan.config();
+        if (Git.at(repo.repo()).branchHead(repo.baseBranch()).isEmpty()) {
+            throw new MilestoneException("base_branch " + repo.baseBranch() + " (" + repo.file()
+                    + ") is not a branch of " + repo.repo() + ". Set base_branch to the branch the issues"
+                    + " start from and merge into, or create it (git branch " + repo.baseBranch() + ").");
+        }
         String milestone = plan.selection().milestone();
         RepoRun run = new RepoRun(
                 repo.repo(), milestone, issue, repo.baseBranch(), repo.merge(), repo.testCommand(), repo.logRoot());

@@ -116,6 +116,20 @@ class MainRunTest {
     }
 
     @Test
+    void run_withABaseBranchTheRepositoryDoesNotHave_exits2NamingIt() throws IOException {
+        Path repo = repo();
+        Files.writeString(
+                repo.resolve("orchestrator.config.yaml"),
+                "issue_globs: [issues/*.md]\nrunner: scripted\nbase_branch: develop\n");
+        Git.at(repo).commitAll("Opt in to orchestrator", false);
+
+        assertThat(run(repo, "run", "--milestone=M1", "--set=agent.script=" + script()))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("base_branch develop", "is not a branch of " + repo, "git branch develop");
+    }
+
+    @Test
     void run_outsideAGitRepository_exits2() throws IOException {
         Path plain = Files.createDirectories(dir.resolve("plain"));
 
