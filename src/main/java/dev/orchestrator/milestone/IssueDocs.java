@@ -333,14 +333,24 @@ public final class IssueDocs {
         return found;
     }
 
-    /** The glob, and the same with each {@code **}{@code /} matching no folder at all, as people expect. */
+    /**
+     * The glob, and the same with each {@code **}{@code /} either kept or matching no folder at all
+     * (every combination), as people expect: {@code a/**}{@code /b.md} matches {@code a/b.md} too.
+     */
     static Set<String> variants(String glob) {
         Set<String> variants = new LinkedHashSet<>();
         variants.add(glob);
-        String flat = glob.replace("/**/", "/");
-        variants.add(flat.startsWith("**/") ? flat.substring(3) : flat);
-        if (glob.startsWith("**/")) {
-            variants.add(glob.substring(3));
+        int at = glob.startsWith("**/") ? 0 : glob.indexOf("/**/");
+        if (at < 0) {
+            return variants;
+        }
+        // drop this **/ (keeping the slash before it, if any), then vary the rest
+        String head = at == 0 ? "" : glob.substring(0, at + 1);
+        String tail = glob.substring(at == 0 ? 3 : at + 4);
+        String kept = glob.substring(0, at == 0 ? 3 : at + 4);
+        for (String rest : variants(tail)) {
+            variants.add(kept + rest);
+            variants.add(head + rest);
         }
         return variants;
     }

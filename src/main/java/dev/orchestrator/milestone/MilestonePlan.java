@@ -43,7 +43,11 @@ public record MilestonePlan(RepoConfig config, IssueDocs docs, Selection selecti
                     + "repository, or run from there.");
         }
         if (Files.exists(root.resolve(".git"))) {
-            return root;
+            try {
+                return root.toRealPath(); // a symbolic link's target: the issue documents are walked there
+            } catch (java.io.IOException e) {
+                throw new MilestoneException("cannot read " + root + ": " + e.getMessage());
+            }
         }
         for (Path parent = root.getParent(); parent != null; parent = parent.getParent()) {
             if (Files.exists(parent.resolve(".git"))) {

@@ -55,9 +55,14 @@ final class SwarmMerge {
         return merged;
     }
 
-    /** Lower case, with every run of whitespace and punctuation one space: "Add  items!" → "add items". */
+    /**
+     * Lower case, with every run of whitespace and punctuation one space: "Add  items!" → "add
+     * items". Symbols, and the '#' and '+' of names like C# and C++, stay: they tell titles apart.
+     */
     static String normalised(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+        return text.toLowerCase(Locale.ROOT)
+                .replaceAll("[\\s\\p{Z}\\p{P}&&[^#+]]+", " ")
+                .strip();
     }
 
     private static ArrayNode features(ObjectNode merged, List<JsonNode> documents) {

@@ -30,13 +30,14 @@ final class PhaseCalls {
             session.println("No agent calls yet for " + phase + ".");
         } else if (contract.isPresent() && calls.getLast().attempt() >= 1) {
             // a single planning agent's calls have attempt 0; a swarm's carry their round
-            swarm(session, calls, contract.get());
+            swarm(session, project, phase, calls, contract.get());
         } else {
             table(session, calls);
         }
     }
 
-    private static void swarm(Session session, List<PhaseSession> calls, Contract contract) {
+    private static void swarm(
+            Session session, ProjectId project, PhaseName phase, List<PhaseSession> calls, Contract contract) {
         Style style = session.style();
         int round = calls.getLast().attempt();
         List<PhaseSession> ofRound =
@@ -66,7 +67,13 @@ final class PhaseCalls {
             session.println("  its answer is the result below");
         } else {
             last.error().ifPresent(error -> session.println("  " + error));
-            if (!last.status().equals("running")) {
+            // in a swarm's round a result comes from the aggregator or from the deterministic merge
+            boolean merged = session.engine()
+                    .store()
+                    .candidate(project, phase)
+                    .or(() -> session.engine().store().output(project, phase))
+                    .isPresent();
+            if (!last.status().equals("running") && merged) {
                 session.println("  the members' documents were merged deterministically into the result below");
             }
         }

@@ -320,5 +320,7 @@ class IssueDocsTest {
         assertThat(IssueDocs.variants("docs/**/*.md")).containsExactly("docs/**/*.md", "docs/*.md");
         assertThat(IssueDocs.variants("**/*.md")).containsExactly("**/*.md", "*.md");
         assertThat(IssueDocs.variants("docs/*.md")).containsExactly("docs/*.md");
+        assertThat(IssueDocs.variants("a/**/b/**/*.md"))
+                .containsExactlyInAnyOrder("a/**/b/**/*.md", "a/b/**/*.md", "a/**/b/*.md", "a/b/*.md");
     }
 }

@@ -78,6 +78,17 @@ class MilestonePlanTest {
         Path worktree = Files.createDirectories(dir.resolve("wt"));
         Files.writeString(worktree.resolve(".git"), "gitdir: /somewhere/.git/worktrees/wt\n");
 
-        assertThat(MilestonePlan.requireGitTop(worktree)).isEqualTo(worktree);
+        assertThat(MilestonePlan.requireGitTop(worktree)).isEqualTo(worktree.toRealPath());
+    }
+
+    @Test
+    void prepare_throughASymbolicLinkToTheRepository_findsItsIssues() throws IOException {
+        Path repo = repo();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), repo);
+
+        MilestonePlan plan = MilestonePlan.prepare(link, Optional.empty(), "M1", Optional.empty());
+
+        assertThat(plan.selection().issues()).extracting(IssueDoc::id).containsExactly("a", "b");
+        assertThat(plan.config().repo()).isEqualTo(repo.toRealPath());
     }
 }

@@ -151,6 +151,8 @@ class SwarmMergeTest {
     void normalised_lowerCasesAndCollapsesWhitespaceAndPunctuation() {
         assertThat(SwarmMerge.normalised("  Add\titems -- NOW! ")).isEqualTo("add items now");
         assertThat(SwarmMerge.normalised("Café, crème")).isEqualTo("café crème");
+        assertThat(SwarmMerge.normalised("Export to C++")).isNotEqualTo(SwarmMerge.normalised("Export to C#"));
+        assertThat(SwarmMerge.normalised("Price in €")).isNotEqualTo(SwarmMerge.normalised("Price in $"));
     }
 
     @Test
