@@ -314,8 +314,4 @@ final class ItemRunner {
     private void progress(String text) {
         services.listener().progress(project.id(), "[implement] " + text);
     }
-
-    static String cycles(int n) {
-        return ItemWork.cycles(n);
-    }
 }

@@ -80,7 +80,7 @@ final class TestRunner {
                                     "log", result.logFile().toString(),
                                     "millis", result.duration().toMillis()));
             if (result.exitCode() == 0 && !result.timedOut()) {
-                progress("tests pass" + (cycle > 0 ? " after " + ItemRunner.cycles(cycle) : ""));
+                progress("tests pass" + (cycle > 0 ? " after " + ItemWork.cycles(cycle) : ""));
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("command", command.get());
                 details.put("fix_cycles", cycle);
