@@ -275,7 +275,7 @@ public final class CommandRunner {
         }
     }
 
-    private static CommandException cannotStart(Command command, ProcessBuilder builder, IOException e) {
+    static CommandException cannotStart(Command command, ProcessBuilder builder, IOException e) {
         String program = command.program();
         if (!program.contains("/")) {
             String path = builder.environment().getOrDefault("PATH", "");

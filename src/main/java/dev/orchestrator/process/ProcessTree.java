@@ -64,6 +64,64 @@ final class ProcessTree {
     }
 
     /**
+     * Ends a session leader's whole session with it: its descendants, and every other process still
+     * in its session (a grandchild that detached from its parent keeps the session it was born in,
+     * so it is found here even after {@link ProcessHandle#descendants()} has lost it).
+     *
+     * @return how many of the session's processes were running
+     */
+    static int killSession(ProcessHandle leader, Duration grace) {
+        List<ProcessHandle> roots = new ArrayList<>();
+        roots.add(leader);
+        roots.addAll(sessionMembers(leader.pid()));
+        return kill(roots, grace);
+    }
+
+    /** The running processes whose session is {@code session} (read from /proc; none where there is no /proc). */
+    static List<ProcessHandle> sessionMembers(long session) {
+        List<ProcessHandle> members = new ArrayList<>();
+        java.io.File[] entries = new java.io.File("/proc").listFiles();
+        if (entries == null) {
+            return members;
+        }
+        for (java.io.File entry : entries) {
+            String name = entry.getName();
+            if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+                continue;
+            }
+            long pid;
+            try {
+                pid = Long.parseLong(name);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (pid != session && sessionOf(pid) == session) {
+                ProcessHandle.of(pid).filter(ProcessTree::isRunning).ifPresent(members::add);
+            }
+        }
+        return members;
+    }
+
+    /** The session id in /proc/PID/stat (its sixth field), or -1 when it cannot be read. */
+    static long sessionOf(long pid) {
+        String stat = stat(pid);
+        int end = stat.lastIndexOf(')');
+        if (end < 0) {
+            return -1;
+        }
+        String[] fields = stat.substring(end + 2).split(" ");
+        // after the command: state, ppid, pgrp, session
+        if (fields.length < 4) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[3]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Whether the process still runs. A zombie (ended, not yet reaped by its parent; common in
      * containers whose first process reaps nothing) counts as ended.
      */
@@ -96,17 +154,22 @@ final class ProcessTree {
 
     /** Reads the state letter in /proc/PID/stat on Linux; elsewhere (no /proc) nothing is a zombie. */
     private static boolean isZombie(long pid) {
+        String stat = stat(pid);
+        int end = stat.lastIndexOf(')');
+        if (end < 0 || end + 2 >= stat.length()) {
+            return false;
+        }
+        char state = stat.charAt(end + 2);
+        return state == 'Z' || state == 'X';
+    }
+
+    /** /proc/PID/stat, or "" where it cannot be read. */
+    private static String stat(long pid) {
         // java.io, not NIO: a channel would refuse to read on an interrupted thread
         try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
-            String stat = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int end = stat.lastIndexOf(')');
-            if (end < 0 || end + 2 >= stat.length()) {
-                return false;
-            }
-            char state = stat.charAt(end + 2);
-            return state == 'Z' || state == 'X';
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return false;
+            return "";
         }
     }
 }
