@@ -19,7 +19,8 @@ final class HelpCommand implements Command {
         if (!wanted.isEmpty()) {
             return explain(wanted, session);
         }
-        session.println(style.bold("Start a project") + " by typing your idea as a sentence, for example:");
+        session.println(
+                style.bold("Start a project") + " by typing your idea as a sentence (two words or more), for example:");
         session.println("  " + style.cyan("a command-line tool that renames photos by the date they were taken"));
         session.println("Orchestrator proposes a name, creates the project and its folder, and runs its pipeline:");
         session.println("  ideation > architecture > task_breakdown > initialize > implement > test > deploy");

@@ -45,7 +45,8 @@ final class Prompter {
 
     /**
      * Whether a typed line answers the decision inline. Anything else typed at the prompt is an
-     * idea or a command, so a waiting project never swallows a new idea.
+     * idea or a command, so a waiting project never swallows a new idea; a single word is neither
+     * and gets a hint instead ({@link ShortLines}).
      */
     static boolean isAnswer(Pending pending, String line) {
         String text = line.strip().toLowerCase(Locale.ROOT);

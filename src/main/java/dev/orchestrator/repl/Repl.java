@@ -64,6 +64,7 @@ public final class Repl {
     private final Setup setup;
     private final boolean dumb;
     private final ReplListener listener;
+    private final ShortLines shortLines = new ShortLines();
     private Instant lastInterrupt;
 
     public Repl(
@@ -213,6 +214,9 @@ public final class Repl {
 
     private Command.Outcome handle(String line) {
         try {
+            if (shortLines.opensHinted(line, session)) {
+                return Command.Outcome.CONTINUE;
+            }
             if (line.startsWith("/")) {
                 return runCommand(line);
             }
@@ -223,6 +227,10 @@ public final class Repl {
                 return Command.Outcome.CONTINUE;
             }
             if (line.isEmpty()) {
+                return Command.Outcome.CONTINUE;
+            }
+            if (ShortLines.tooShort(line)) {
+                shortLines.reply(line, session);
                 return Command.Outcome.CONTINUE;
             }
             newProject(line);

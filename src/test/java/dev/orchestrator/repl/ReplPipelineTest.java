@@ -2,6 +2,7 @@ package dev.orchestrator.repl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.project.ProjectId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A person at the REPL approving, rejecting, viewing and answering while a real pipeline runs. */
 class ReplPipelineTest {
+    private static final String HINT = "press Enter to see its question";
+
     @TempDir
     Path home;
 
@@ -84,6 +87,49 @@ class ReplPipelineTest {
 
         repl.type("a weather dashboard for my city").awaitOutput("Name [");
         repl.type("").awaitOutput("Created project 2");
+    }
+
+    @Test
+    void aShortLineWhileABackgroundProjectWaits_pointsToIt_andEnterShowsItsQuestionWithoutApproving() throws Exception {
+        repl = new ReplDriver(home, "responses: []\n", Map.of());
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("Approve? [Y/n/view/edit]");
+        repl.service.create("a weather dashboard", "weather");
+        repl.type("/switch 2").awaitOutput("Project 2 weather is in the foreground");
+
+        String hint = repl.type("2").awaitOutput("did you mean to answer project 1? press Enter to see its question");
+        assertThat(hint).contains("waits for approval of ideation");
+        assertThat(repl.service.repository().counts().total()).isEqualTo(2);
+
+        repl.type("");
+        awaitAfter(HINT, "Approve? [Y/n/view/edit]");
+        assertThat(repl.outputAfter(HINT)).contains("Project 1: ideation is ready");
+        assertThat(repl.engine.engine.decisions().pending(new ProjectId(1))).isPresent();
+
+        repl.type("y").awaitOutput("Approved ideation.");
+        repl.awaitOutput("architecture is ready");
+        assertThat(repl.service.repository().counts().total()).isEqualTo(2);
+    }
+
+    @Test
+    void aShortLineAtTheForegroundApproval_theEnterAfterTheHintShowsTheQuestionInsteadOfApproving() throws Exception {
+        repl = new ReplDriver(home, "responses: []\n", Map.of());
+        repl.awaitOutput("> ");
+        repl.type("a tool that renames photos by date").awaitOutput("Name [");
+        repl.type("").awaitOutput("Approve? [Y/n/view/edit]");
+
+        repl.type("2").awaitOutput(HINT);
+        repl.type("");
+        awaitAfter(HINT, "Approve? [Y/n/view/edit]");
+
+        assertThat(repl.outputAfter(HINT))
+                .contains("Project 1: ideation is ready")
+                .doesNotContain("Approved");
+        assertThat(repl.engine.engine.decisions().pending(new ProjectId(1))).isPresent();
+        assertThat(repl.service.repository().counts().total()).isEqualTo(1);
+        repl.type("n").awaitOutput("What should change?");
+        repl.type("fewer features").awaitOutput("runs again with your feedback");
     }
 
     @Test
@@ -182,6 +228,13 @@ class ReplPipelineTest {
         String status = repl.type("/status 1").awaitOutput("Running");
         assertThat(status).contains("W1 First", "W2 Second", "developer at work");
         repl.awaitOutput("project 1 completed");
+    }
+
+    /** Waits until {@code text} has been shown after the last {@code marker}. */
+    private void awaitAfter(String marker, String text) {
+        org.awaitility.Awaitility.await()
+                .atMost(ReplDriver.WAIT)
+                .until(() -> repl.outputAfter(marker).contains(text));
     }
 
     /** Waits until {@code text} has been shown {@code times} times. */

@@ -107,6 +107,34 @@ class ReplTest {
     }
 
     @Test
+    void idea_ofTwoWordsStillStartsAProject() throws Exception {
+        start().type("weather dashboard").awaitOutput("Name [");
+        repl.type("").awaitOutput("/status 1 shows it");
+
+        assertThat(repl.service.repository().counts().total()).isEqualTo(1);
+    }
+
+    @Test
+    void oneWord_withNothingWaiting_createsNoProjectAndExplainsHowToStartOne() throws Exception {
+        String shown = start().type("y").awaitOutput("/help lists every command");
+
+        assertThat(repl.outputAfter("> y"))
+                .contains("Nothing was started: an idea needs at least two words, for example a todo app with tags")
+                .doesNotContain("Did you mean")
+                .doesNotContain("Name [");
+        assertThat(repl.service.repository().counts().total()).isZero();
+        assertThat(shown).doesNotContain("Created project");
+    }
+
+    @Test
+    void oneWord_closeToACommandSuggestsIt() throws Exception {
+        start().type("stauts").awaitOutput("Did you mean /status? /help lists every command.");
+        repl.type("ls").awaitOutput("Did you mean /projects?");
+
+        assertThat(repl.service.repository().counts().total()).isZero();
+    }
+
+    @Test
     void projects_whenEmptyExplainsHowToStart() throws Exception {
         assertThat(start().type("/projects").awaitOutput("No projects yet. Type an idea"))
                 .contains("for example");
