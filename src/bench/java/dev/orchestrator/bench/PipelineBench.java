@@ -423,7 +423,7 @@ public final class PipelineBench {
                 }
                 var item = work.claim(next.get().id(), sha);
                 for (var role : List.of(dev.orchestrator.agent.Role.DEVELOPER, dev.orchestrator.agent.Role.REVIEWER)) {
-                    long session = store.sessionStarted(
+                    long session = store.sessionStarted(NewSession.of(
                             id,
                             dev.orchestrator.config.PhaseName.IMPLEMENT,
                             Optional.of(item.id()),
@@ -431,7 +431,7 @@ public final class PipelineBench {
                             "scripted",
                             item.attempts(),
                             0,
-                            Optional.of(dev.orchestrator.contract.Contract.DEV_RESULT));
+                            Optional.of(dev.orchestrator.contract.Contract.DEV_RESULT)));
                     store.sessionEnded(
                             session,
                             new dev.orchestrator.pipeline.SessionEnd(

@@ -36,4 +36,33 @@ public interface Agent {
      *     processes are ended before this returns
      */
     AgentResult run(AgentTask task, AgentListener listener) throws InterruptedException;
+
+    /**
+     * Follows a call an earlier Orchestrator process started with this backend, as it recorded it,
+     * to its end, as if this process had started it: its whole output is read again from the start
+     * (lines up to {@code seenUpTo} bytes were reported already and are not reported again), then
+     * followed while the process runs. A call whose process had ended without an answer comes back
+     * {@link AgentResult.Outcome.Unfinished}. A backend that runs no process (the scripted one) has
+     * nothing to follow: every call of it is unfinished.
+     *
+     * @param task the call as it was asked (its prompt is not sent again)
+     * @throws InterruptedException when the calling thread is interrupted (a stop): the agent's
+     *     processes are ended before this returns
+     */
+    default AgentResult adopt(
+            AgentTask task, dev.orchestrator.process.AgentProcess process, long seenUpTo, AgentListener listener)
+            throws InterruptedException {
+        return AgentResult.unfinished(task.continueSession(), Usage.NONE);
+    }
+
+    /**
+     * A line of calls (a work item, a swarm member) has ended: the CLI state this backend kept in
+     * its {@link AgentTask#stateDir state folder} can go.
+     */
+    default void forget(java.nio.file.Path stateDir) {}
+
+    /** Whether a call's raw output (its {@code .out} file) ends with the agent's answer, so that it can be harvested. */
+    default boolean answered(java.nio.file.Path output) {
+        return false;
+    }
 }

@@ -17,4 +17,13 @@ public interface AgentListener {
 
     /** Tokens and cost of this call so far (a running total, not an increment). */
     default void usage(Usage soFar) {}
+
+    /**
+     * The agent's process has started: recorded at once, so that another Orchestrator can find and
+     * adopt it should this one die before the call ends.
+     */
+    default void started(dev.orchestrator.process.AgentProcess process) {}
+
+    /** The agent's output has been read up to {@code offset} bytes. */
+    default void read(long offset) {}
 }

@@ -23,9 +23,21 @@ public record AgentResult(String text, Optional<String> sessionId, Usage usage, 
         return outcome instanceof Outcome.Success;
     }
 
+    /** What a call that left no answer, and had ended before anyone saw it end, comes to. */
+    public static AgentResult unfinished(Optional<String> sessionId, Usage usage) {
+        return new AgentResult("", sessionId, usage, new Outcome.Unfinished());
+    }
+
     /** How a call ended. */
     public sealed interface Outcome {
         record Success() implements Outcome {}
+
+        /**
+         * An adopted call whose process had ended before anyone followed it (it died with its
+         * Orchestrator, or the machine restarted) and whose output holds no answer: nothing failed
+         * that a retry should count; the agent's session, if it has one, can be continued.
+         */
+        record Unfinished() implements Outcome {}
 
         /**
          * @param retryAfter how long the API asked us to wait before trying again, if it said

@@ -69,6 +69,7 @@ final class CallsLog {
         return switch (result.outcome()) {
             case AgentResult.Outcome.Success success -> "success";
             case AgentResult.Outcome.Failure failure -> failure.errorClass().wireName();
+            case AgentResult.Outcome.Unfinished unfinished -> "unfinished";
         };
     }
 }

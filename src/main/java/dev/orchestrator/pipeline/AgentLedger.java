@@ -21,6 +21,18 @@ public interface AgentLedger {
     /** Adds usage that arrived during the call (an increment, not a total). */
     void sessionUsage(long session, Usage increment);
 
+    /** Adds usage that arrived during the call and records how far its output has been read. */
+    void sessionProgress(long session, Usage increment, long offset);
+
+    /**
+     * The call's agent process has started: its pid and start time, and where its output goes.
+     * Written at once, so that another Orchestrator can find the agent should this one die.
+     */
+    void sessionProcess(long session, dev.orchestrator.process.AgentProcess process, java.nio.file.Path logFile);
+
+    /** Another Orchestrator than the one that started the call took it over: {@code followed} or {@code harvested}. */
+    void sessionAdopted(long session, String how);
+
     /** Everything the project's agent calls have used so far. */
     Usage projectSpend(ProjectId project);
 

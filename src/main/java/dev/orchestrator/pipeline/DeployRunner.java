@@ -74,18 +74,14 @@ final class DeployRunner {
             return details;
         }
         progress("deployer at work");
-        var answer = calls.call(new AgentCalls.Call(
+        var answer = calls.call(AgentCalls.Call.phaseStep(
                 Role.DEPLOYER,
                 PhaseName.DEPLOY,
                 "deploy/deploy",
                 Contract.DEPLOY,
                 baseContext.apply(PhaseName.DEPLOY, Role.DEPLOYER),
-                Optional.empty(),
-                Optional.empty(),
                 attempt,
-                0,
-                false,
-                true));
+                0));
         DeployResult result = DeployResult.from(answer.document());
         if (result.status() == DeployResult.Status.FAILED) {
             throw new PhaseFailure("the deployer could not deploy: " + result.notes());

@@ -41,6 +41,7 @@ final class ItemWork {
     private final Project project;
     private final Git main;
     private final StopSignal stop;
+    private final Adoptions adoptions;
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
     private final int maxCycles;
     private final Worktrees worktrees;
@@ -61,6 +62,7 @@ final class ItemWork {
         this.project = scope.project();
         this.main = scope.git();
         this.stop = scope.stop();
+        this.adoptions = scope.adoptions();
         this.baseContext = scope.context();
         this.maxCycles = services.config().phase(PhaseName.IMPLEMENT).maxReviewCycles();
         this.worktrees = worktrees;
@@ -101,7 +103,7 @@ final class ItemWork {
     boolean run(WorkItem item, boolean interrupted) throws InterruptedException {
         String start = item.startCommit().orElseThrow();
         Git worktree = admin(() -> worktrees.open(item.key(), start));
-        AgentCalls calls = new AgentCalls(services, project, worktree, stop, settings.logRoot());
+        AgentCalls calls = new AgentCalls(services, project, worktree, stop, adoptions, settings.logRoot());
         Map<String, Object> context = itemContext(item, interrupted);
         services.board().report(project.id(), item.key(), interrupted ? "resuming" : "developer at work");
         try {
@@ -124,7 +126,14 @@ final class ItemWork {
         String start = item.startCommit().orElseThrow();
         String subject = item.key() + ": " + item.title();
         List<Step> steps = services.store().steps(item.id(), item.attempts());
+        boolean adopted = adoptions.pending(project.id(), PhaseName.IMPLEMENT, Optional.of(item.id()));
         if (interrupted) {
+            if (adopted && worktree.merging()) {
+                // a merge's fixer kept working while no Orchestrator watched: let it end before the
+                // landing starts over in its worktree
+                progress(item.key() + " waits for its merge's fixer, which kept working while Orchestrator was closed");
+                adoptions.settle(project.id(), PhaseName.IMPLEMENT, Optional.of(item.id()));
+            }
             worktree.abortMergeOrRebase();
             Optional<String> reviewed = worktree.commitWithSubject(start, worktree.head(), subject);
             if (reviewed.isPresent()) {
@@ -141,10 +150,18 @@ final class ItemWork {
                 }
                 return;
             }
-            worktree.resetTo(start);
-            lastSnapshot(steps).ifPresent(snapshot -> worktree.restore(start, snapshot));
-            progress(item.key() + " resumed in its worktree after " + steps.size()
-                    + (steps.size() == 1 ? " finished step" : " finished steps"));
+            if (adopted) {
+                // its agent kept working here while no Orchestrator watched: the work tree is its
+                // work, and the step it belongs to takes its answer
+                progress(item.key() + " resumed in its worktree after " + steps.size()
+                        + (steps.size() == 1 ? " finished step" : " finished steps")
+                        + "; its agent's work there is kept");
+            } else {
+                worktree.resetTo(start);
+                lastSnapshot(steps).ifPresent(snapshot -> worktree.restore(start, snapshot));
+                progress(item.key() + " resumed in its worktree after " + steps.size()
+                        + (steps.size() == 1 ? " finished step" : " finished steps"));
+            }
         } else {
             progress(item.label() + ": developer at work in " + Worktrees.branch(item.key()));
         }
@@ -196,7 +213,7 @@ final class ItemWork {
         if (!settings.merge()) {
             services.work().complete(item.id(), worktree.head(), cycles);
             admin(() -> {
-                worktrees.remove(item.key());
+                removeWorktree(item.key());
                 return null;
             });
             progress(item.key() + " review: pass" + how + "; the reviewed work is on branch "
@@ -222,7 +239,7 @@ final class ItemWork {
                                 "merge conflict: " + unresolved.why(),
                                 cycles);
                 admin(() -> {
-                    worktrees.remove(item.key());
+                    removeWorktree(item.key());
                     return null;
                 });
                 progress(item.key() + " needs attention: " + unresolved.why() + "; its work stays on branch "
@@ -241,7 +258,7 @@ final class ItemWork {
         progress(item.key() + " " + what);
         background.execute(() -> admin(() -> {
             try {
-                worktrees.remove(item.key());
+                removeWorktree(item.key());
                 main.deleteBranchIfMerged(Worktrees.branch(item.key()), base());
             } catch (GitException e) {
                 progress(item.key() + ": could not remove its worktree (" + e.getMessage()
@@ -280,7 +297,7 @@ final class ItemWork {
                 if (worktree.hasChanges()) {
                     worktree.commitAll(item.key() + ": unfinished work (" + why + ")", false);
                 }
-                worktrees.remove(item.key());
+                removeWorktree(item.key());
             } catch (GitException e) {
                 // The worktree stays as it is; the orphan clean-up at the next start tries again.
                 progress(item.key() + ": could not set its worktree aside (" + e.getMessage() + "); it stays in "
@@ -312,7 +329,7 @@ final class ItemWork {
             services.work()
                     .needsAttention(item.id(), AgentCalls.JSON.writeValueAsString(findings), why, item.reviewCycles());
             admin(() -> {
-                worktrees.remove(item.key());
+                removeWorktree(item.key());
                 return null;
             });
             progress(item.key() + " cannot be accepted as it is (" + e.getMessage() + "); it needs a new decision");
@@ -322,7 +339,7 @@ final class ItemWork {
         land(
                 item,
                 worktree,
-                new AgentCalls(services, project, worktree, stop, settings.logRoot()),
+                new AgentCalls(services, project, worktree, stop, adoptions, settings.logRoot()),
                 itemContext(item, false),
                 item.reviewCycles(),
                 " (accepted as it is)");
@@ -350,20 +367,7 @@ final class ItemWork {
         if (role == Role.REVIEWER) {
             progress(item.key() + " review" + (cycle > 0 ? " (cycle " + cycle + ")" : ""));
         }
-        return calls.call(new AgentCalls.Call(
-                        role,
-                        PhaseName.IMPLEMENT,
-                        template,
-                        contract,
-                        context,
-                        Optional.of(item.id()),
-                        Optional.of(item.key()),
-                        item.attempts(),
-                        cycle,
-                        false,
-                        // A reviewer reads and runs tests; it does not change the work, so the
-                        // work tree to restore is the one the last developer or fixer left.
-                        role != Role.REVIEWER))
+        return calls.call(AgentCalls.Call.itemStep(role, item, cycle, template, contract, context))
                 .document();
     }
 
@@ -439,6 +443,15 @@ final class ItemWork {
      */
     String base() {
         return main.branchHead(settings.baseBranch()).orElseGet(main::head);
+    }
+
+    /**
+     * The item's worktree goes (its branch stays), and with it the CLI state its agents kept (the
+     * item's lane): its calls are over. Called under the admin lock.
+     */
+    private void removeWorktree(String key) {
+        worktrees.remove(key);
+        AgentCalls.forgetLane(services, project, key);
     }
 
     private <T> T admin(Supplier<T> action) {

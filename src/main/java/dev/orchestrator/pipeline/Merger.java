@@ -1,8 +1,6 @@
 package dev.orchestrator.pipeline;
 
-import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.PhaseName;
-import dev.orchestrator.contract.Contract;
 import dev.orchestrator.contract.DevResult;
 import dev.orchestrator.process.Command;
 import dev.orchestrator.process.CommandResult;
@@ -202,18 +200,7 @@ final class Merger {
             }
             Map<String, Object> fixContext = new HashMap<>(context);
             fixContext.put("conflict", conflict);
-            DevResult answer = DevResult.from(calls.call(new AgentCalls.Call(
-                            Role.FIXER,
-                            PhaseName.IMPLEMENT,
-                            "implement/merge",
-                            Contract.DEV_RESULT,
-                            fixContext,
-                            Optional.of(item.id()),
-                            Optional.of(item.key()),
-                            item.attempts(),
-                            firstCycle + round,
-                            false,
-                            false))
+            DevResult answer = DevResult.from(calls.call(AgentCalls.Call.mergeFix(item, firstCycle + round, fixContext))
                     .document());
             if (answer.status() == DevResult.Status.BLOCKED) {
                 problem = "the fixer is blocked: " + answer.blocker().orElse(answer.summary());

@@ -35,9 +35,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * One run of one project's pipeline, from its first incomplete step to the end or to a pause.
  * Completed phases and items are never run again; every transition is committed before it is
- * reported.
+ * reported. A run begins by adopting the project's calls that earlier Orchestrators left running
+ * ({@link Adoptions}): their agents are followed from that moment, and the steps they belong to
+ * take their answers.
  *
- * <p>Runs on the project's own (virtual) thread and is used by that thread only.
+ * <p>Runs on the project's own (virtual) thread, which owns the main checkout and {@code calls};
+ * the implement phase's item threads and a swarm's member threads are given the {@link RunScope}
+ * and use only its thread-safe parts.
  */
 final class PipelineRun {
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
@@ -47,18 +51,20 @@ final class PipelineRun {
     private final Git git;
     private final StopSignal stop;
     private final AgentCalls calls;
+    private final Adoptions adoptions;
 
-    PipelineRun(PipelineServices services, Project project, StopSignal stop) {
+    PipelineRun(PipelineServices services, Project project, StopSignal stop, Adoptions adoptions) {
         this.services = services;
         this.project = project;
         this.git = Git.at(project.workspace(), services.processes()::startTool);
         this.stop = stop;
-        this.calls = new AgentCalls(services, project, git, stop);
+        this.adoptions = adoptions;
+        this.calls = new AgentCalls(services, project, git, stop, adoptions);
     }
 
     RunOutcome run() throws InterruptedException {
-        services.store().interruptRunningSessions(project.id());
         Optional<RepoRun> repoRun = services.store().repoRun(project.id());
+        adoptEarlierCalls(repoRun);
         for (PhaseState state : services.store().phases(project.id())) {
             PhaseName phase = state.phase();
             if (state.status() == PhaseStatus.COMPLETED || state.status() == PhaseStatus.SKIPPED) {
@@ -86,8 +92,41 @@ final class PipelineRun {
             }
         }
         services.store().projectCompleted(project.id());
+        AgentCalls.forgetLane(services, project, AgentCalls.MAIN);
         progress(null, "project completed: " + project.workspace());
         return RunOutcome.COMPLETED;
+    }
+
+    /**
+     * Follows the calls earlier Orchestrators left running (no live one owns this project: it was
+     * claimed), from now on, before anything touches their folders.
+     */
+    private void adoptEarlierCalls(Optional<RepoRun> repoRun) {
+        List<OpenSession> open = services.store().openSessions(project.id());
+        if (open.isEmpty()) {
+            return;
+        }
+        Path logRoot = repoRun.map(RepoRun::logRoot)
+                .orElseGet(() -> project.workspace().resolve(".orchestrator/logs"));
+        List<Adoptions.Adoption> adopted = adoptions.adopt(
+                services,
+                project,
+                open,
+                logRoot,
+                session -> Optional.of(AgentCalls.stateDir(
+                        project, AgentCalls.lane(session.phase(), session.itemKey(), session.cycle()))));
+        long running = adopted.stream().filter(Adoptions.Adoption::wasRunning).count();
+        progress(
+                null,
+                adopted.size() + (adopted.size() == 1 ? " agent call" : " agent calls")
+                        + " left by an earlier Orchestrator: "
+                        + String.join(
+                                ", ",
+                                adopted.stream()
+                                        .map(a -> a.session().label()
+                                                + (a.wasRunning() ? " (still running, followed)" : " (ended)"))
+                                        .toList())
+                        + (running > 0 ? "" : "; their answers are read from their logs"));
     }
 
     /**
@@ -238,9 +277,9 @@ final class PipelineRun {
             return new ItemRunner(scope()).run();
         }
         RepoRun repo = repoRun.get();
-        AgentCalls logged = new AgentCalls(services, project, git, stop, repo.logRoot());
+        AgentCalls logged = new AgentCalls(services, project, git, stop, adoptions, repo.logRoot());
         return new ItemRunner(
-                        new RunScope(services, project, git, logged, stop, this::context),
+                        new RunScope(services, project, git, logged, stop, adoptions, this::context),
                         new ItemRunner.Settings(
                                 repo.baseBranch(),
                                 repo.merge(),
@@ -251,7 +290,7 @@ final class PipelineRun {
     }
 
     private RunScope scope() {
-        return new RunScope(services, project, git, calls, stop, this::context);
+        return new RunScope(services, project, git, calls, stop, adoptions, this::context);
     }
 
     private RunOutcome fail(PhaseName phase, String start, String why) {
@@ -313,8 +352,7 @@ final class PipelineRun {
         } else if (candidate.isEmpty()) {
             Map<String, Object> context = context(phase, role);
             progress(phase, role.wireName() + " at work");
-            var answer = calls.call(new AgentCalls.Call(
-                    role, phase, template, contract, context, Optional.empty(), Optional.empty(), 0, 0, true, false));
+            var answer = calls.call(AgentCalls.Call.planning(role, phase, template, contract, context));
             candidate = Optional.of(answer.json());
             approval = Optional.empty();
         }
@@ -399,20 +437,21 @@ final class PipelineRun {
         List<Step> done =
                 resumed ? services.store().phaseSteps(project.id(), PhaseName.INITIALIZE, attempt) : List.of();
         if (done.isEmpty()) {
-            git.resetTo(git.head());
-            progress(PhaseName.INITIALIZE, "developer scaffolding the project");
-            calls.call(new AgentCalls.Call(
+            if (adoptions.pending(project.id(), PhaseName.INITIALIZE, Optional.empty())) {
+                // the scaffolding agent kept working while no Orchestrator watched: its work stays
+                progress(PhaseName.INITIALIZE, "taking over the developer that kept scaffolding the project");
+            } else {
+                git.resetTo(git.head());
+                progress(PhaseName.INITIALIZE, "developer scaffolding the project");
+            }
+            calls.call(AgentCalls.Call.phaseStep(
                     Role.DEVELOPER,
                     PhaseName.INITIALIZE,
                     "initialize/scaffold",
                     Contract.DEV_RESULT,
                     context(PhaseName.INITIALIZE, Role.DEVELOPER),
-                    Optional.empty(),
-                    Optional.empty(),
                     attempt,
-                    0,
-                    false,
-                    true));
+                    0));
         } else {
             done.getLast().snapshot().ifPresent(snapshot -> git.restore(git.head(), snapshot));
         }

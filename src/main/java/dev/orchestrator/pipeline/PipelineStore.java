@@ -1,6 +1,5 @@
 package dev.orchestrator.pipeline;
 
-import dev.orchestrator.agent.Role;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.contract.Contract;
 import dev.orchestrator.project.PhaseState;
@@ -98,15 +97,7 @@ public interface PipelineStore {
     // ---- agent sessions ----
 
     /** An agent call starts; returns the session's id. */
-    long sessionStarted(
-            ProjectId project,
-            PhaseName phase,
-            Optional<Long> item,
-            Role role,
-            String runner,
-            int attempt,
-            int cycle,
-            Optional<Contract> contract);
+    long sessionStarted(NewSession session);
 
     /**
      * An agent call ended. When {@code candidateOf} is present and the call completed, its output
@@ -114,8 +105,12 @@ public interface PipelineStore {
      */
     void sessionEnded(long session, SessionEnd end, Optional<PhaseName> candidateOf);
 
-    /** Calls still marked running (cut off by a crash) become interrupted. */
-    int interruptRunningSessions(ProjectId project);
+    /**
+     * The project's calls still marked running. Called when a run starts, after the project was
+     * claimed: no live Orchestrator runs them, so their agents kept working while none watched (or
+     * died with their Orchestrator), and the run adopts them.
+     */
+    List<OpenSession> openSessions(ProjectId project);
 
     /** The finished calls of one attempt of a work item, in order. */
     List<Step> steps(long item, int attempt);

@@ -9,7 +9,13 @@ import java.util.function.BiFunction;
 
 /**
  * What the phases of one pipeline run share: the services, the project and its repository, the
- * agent calls, the stop signal and the prompt context. Used by the run's thread only.
+ * main checkout's agent calls, the stop signal, the calls adopted from earlier Orchestrators and
+ * the prompt context.
+ *
+ * <p>Immutable, but not all it holds may cross threads: {@code calls} and {@code git} belong to
+ * the project's pipeline thread (the main checkout); the implement phase's item threads and a
+ * swarm's member threads share the services, the stop signal, the adoptions and the context
+ * function (all thread-safe) and make agent calls of their own.
  *
  * @param context the template context every prompt of a phase and role starts from
  */
@@ -19,4 +25,5 @@ record RunScope(
         Git git,
         AgentCalls calls,
         StopSignal stop,
+        Adoptions adoptions,
         BiFunction<PhaseName, Role, Map<String, Object>> context) {}

@@ -27,7 +27,8 @@ import org.slf4j.MDC;
  * stops them gracefully, keeps this instance's ownership of its projects alive with a heartbeat,
  * and finds projects whose owner died.
  *
- * <p>Threads: {@link #running} is shared (concurrent map); each pipeline thread owns its run.
+ * <p>Threads: {@link #running} is shared (concurrent map); each pipeline thread owns its run. The
+ * {@link Adoptions} (calls taken over from earlier Orchestrators) are shared by all runs.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -43,6 +44,8 @@ public final class Supervisor implements AutoCloseable {
     private final Duration stale;
     private final Map<ProjectId, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    private final Adoptions adoptions = new Adoptions();
+    private final java.util.concurrent.CountDownLatch hurry = new java.util.concurrent.CountDownLatch(1);
 
     private record Running(Thread thread, StopSignal stop, CompletableFuture<RunOutcome> done) {}
 
@@ -111,7 +114,7 @@ public final class Supervisor implements AutoCloseable {
         RunOutcome outcome = RunOutcome.FAILED;
         String detail = "";
         try {
-            outcome = new PipelineRun(services, project, stop).run();
+            outcome = new PipelineRun(services, project, stop, adoptions).run();
         } catch (StopSignal.StopRequested e) {
             outcome = RunOutcome.STOPPED;
             pause(project.id(), ProjectStatus.STOPPED, "stopped: " + e.getMessage());
@@ -178,38 +181,59 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * Stops every running project: new work stops at once, agents get {@code grace} to reach a safe
-     * point, then they are interrupted and their process trees killed. Reports each step.
+     * Stops every running project in five steps, each reported: (1) no new work starts; (2) the
+     * agents at work get {@code grace} to finish their calls, the safe point ({@link #hurry} cuts
+     * it short); (3) those still working are interrupted and their process trees ended, their calls
+     * recorded as interrupted; (4) the state is saved; (5) how to carry on.
+     *
+     * @param howToResume the instruction for step 5, given the stopped projects
      */
-    public void stopAll(Duration grace, Consumer<String> steps) {
-        List<Running> runs = List.copyOf(running.values());
-        if (runs.isEmpty()) {
+    public void stopAll(
+            Duration grace, Consumer<String> steps, java.util.function.Function<List<ProjectId>, String> howToResume) {
+        List<Map.Entry<ProjectId, Running>> entries = List.copyOf(running.entrySet());
+        if (entries.isEmpty()) {
             return;
         }
-        steps.accept("stopping " + runs.size() + (runs.size() == 1 ? " project" : " projects")
-                + ": no new work starts; agents get " + grace.toSeconds() + " s to reach a safe point");
+        List<Running> runs = entries.stream().map(Map.Entry::getValue).toList();
+        List<ProjectId> ids = entries.stream().map(Map.Entry::getKey).sorted().toList();
+        steps.accept("1. no new work starts: stopping " + runs.size() + (runs.size() == 1 ? " project" : " projects")
+                + " (" + String.join(", ", ids.stream().map(ProjectId::toString).toList()) + ")");
         runs.forEach(r -> r.stop().request("shutdown"));
+        int agents = services.processes().runningAgents();
+        steps.accept("2. "
+                + (agents == 0
+                        ? "no agent is at work; waiting"
+                        : agents + (agents == 1 ? " agent is" : " agents are") + " at work; waiting")
+                + " up to " + grace.toSeconds()
+                + " s for each to reach a safe point (its call finished and recorded)");
         long deadline = System.nanoTime() + grace.toNanos();
         for (Running run : runs) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                run.done().get(left, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // still working, or already reported by its listener
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            while (!run.done().isDone() && hurry.getCount() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    run.done().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // still working, or already reported by its listener
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
         List<Running> late = runs.stream().filter(r -> r.thread().isAlive()).toList();
-        if (!late.isEmpty()) {
-            steps.accept(late.size() + (late.size() == 1 ? " agent" : " agents")
-                    + " still working: interrupting and killing their processes");
+        if (late.isEmpty()) {
+            steps.accept("3. every project reached a safe point; no agent was cut off");
+        } else {
+            int working = services.processes().runningAgents();
+            steps.accept("3. " + late.size() + (late.size() == 1 ? " project" : " projects") + " still working"
+                    + (hurry.getCount() == 0 ? "" : " after " + grace.toSeconds() + " s") + ": interrupting "
+                    + (working == 0 ? "it" : working + (working == 1 ? " agent" : " agents")) + " and ending"
+                    + " the process trees; interrupted calls are continued in their agents' sessions on resume");
             late.forEach(r -> r.thread().interrupt());
-            int killed = services.processes().killAll(Duration.ofSeconds(5));
-            if (killed > 0) {
-                steps.accept("killed " + killed + " agent process trees");
-            }
+            services.processes().killAll(Duration.ofSeconds(5));
             for (Running run : late) {
                 try {
                     run.thread().join(Duration.ofSeconds(10));
@@ -219,7 +243,27 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
         }
-        steps.accept("state saved; every interrupted project carries on with /resume");
+        long unsaved = runs.stream().filter(r -> r.thread().isAlive()).count();
+        steps.accept("4. state saved: every finished call, step and item is in the database"
+                + (unsaved == 0
+                        ? ""
+                        : " (" + unsaved + " project(s) did not end in time; the next start resumes them)"));
+        steps.accept("5. " + howToResume.apply(ids));
+    }
+
+    /** {@link #stopAll(Duration, Consumer, java.util.function.Function)} with the session's instruction to resume. */
+    public void stopAll(Duration grace, Consumer<String> steps) {
+        stopAll(
+                grace,
+                steps,
+                ids -> "to carry on: "
+                        + String.join(
+                                ", ", ids.stream().map(id -> "/resume " + id).toList()));
+    }
+
+    /** Cuts a {@link #stopAll graceful stop}'s wait for safe points short (a second Ctrl+C). */
+    public void hurry() {
+        hurry.countDown();
     }
 
     /** Projects whose owner died or went silent: they were interrupted mid-run. */

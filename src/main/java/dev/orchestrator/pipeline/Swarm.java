@@ -99,6 +99,10 @@ final class Swarm {
                         case Outcome.Failed f -> failed.add(f);
                     }
                 });
+        for (int member = 1; member <= size; member++) {
+            // every member has answered or failed for good: their lanes' CLI state can go
+            AgentCalls.forgetLane(services, scope.project(), AgentCalls.lane(phase, Optional.empty(), member));
+        }
         if (answered.isEmpty()) {
             throw allFailed(failed);
         }
@@ -180,20 +184,10 @@ final class Swarm {
                         member,
                         "size",
                         size));
-        AgentCalls calls = new AgentCalls(services, scope.project(), scope.git(), scope.stop());
+        AgentCalls calls = new AgentCalls(services, scope.project(), scope.git(), scope.stop(), scope.adoptions());
         try {
-            AgentCalls.Answer answer = calls.call(new AgentCalls.Call(
-                    role,
-                    phase,
-                    template,
-                    contract,
-                    context,
-                    Optional.empty(),
-                    Optional.empty(),
-                    round,
-                    member,
-                    false,
-                    false));
+            AgentCalls.Answer answer =
+                    calls.call(AgentCalls.Call.swarmMember(role, phase, template, contract, context, round, member));
             progress("swarm member " + member + " (" + focus.title() + ") answered");
             return new Outcome.Answered(member, answer.document());
         } catch (AgentPause e) {
@@ -274,19 +268,7 @@ final class Swarm {
         progress("aggregator merging " + answered.size() + " of " + size + " documents");
         String why;
         try {
-            scope.calls()
-                    .call(new AgentCalls.Call(
-                            role,
-                            phase,
-                            "swarm/aggregate",
-                            contract,
-                            context,
-                            Optional.empty(),
-                            Optional.empty(),
-                            round,
-                            0,
-                            true,
-                            false));
+            scope.calls().call(AgentCalls.Call.aggregator(role, phase, contract, context, round));
             return;
         } catch (AgentPause e) {
             if (e.kind() != AgentPause.Kind.GAVE_UP) {

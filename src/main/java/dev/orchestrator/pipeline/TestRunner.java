@@ -9,6 +9,7 @@ import dev.orchestrator.process.CommandResult;
 import dev.orchestrator.process.CommandRunner;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.workspace.Git;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ final class TestRunner {
     private final AgentCalls calls;
     private final StopSignal stop;
     private final BiFunction<PhaseName, Role, Map<String, Object>> baseContext;
+    private final RunScope scope;
 
     TestRunner(RunScope scope) {
         this.services = scope.services();
@@ -42,6 +44,7 @@ final class TestRunner {
         this.calls = scope.calls();
         this.stop = scope.stop();
         this.baseContext = scope.context();
+        this.scope = scope;
     }
 
     Map<String, Object> run(int attempt, boolean resumed) throws InterruptedException {
@@ -59,11 +62,19 @@ final class TestRunner {
         int max = services.config().phase(PhaseName.TEST).maxReviewCycles();
         List<Step> fixes = resumed ? services.store().phaseSteps(project.id(), PhaseName.TEST, attempt) : List.of();
         int cycle = fixes.size();
-        git.resetTo(git.head());
-        if (!fixes.isEmpty() && fixes.getLast().snapshot().isPresent()) {
-            // The last fix finished but may not have been committed before the interruption.
-            git.restore(git.head(), fixes.getLast().snapshot().get());
-            git.commitIfChanged("test: fix failing tests (cycle " + cycle + ")");
+        if (scope.adoptions().pending(project.id(), PhaseName.TEST, Optional.empty())) {
+            // the fixer kept working while no Orchestrator watched: its work stays, and its answer
+            // is taken as the next fix's, with the output of the test run it was fixing
+            cycle++;
+            progress("the fixer of cycle " + cycle + " kept working while Orchestrator was closed; taking its work");
+            fix(command.get(), attempt, cycle, max, previousOutput(attempt, cycle));
+        } else {
+            git.resetTo(git.head());
+            if (!fixes.isEmpty() && fixes.getLast().snapshot().isPresent()) {
+                // The last fix finished but may not have been committed before the interruption.
+                git.restore(git.head(), fixes.getLast().snapshot().get());
+                git.commitIfChanged("test: fix failing tests (cycle " + cycle + ")");
+            }
         }
         while (true) {
             stop.check();
@@ -97,29 +108,37 @@ final class TestRunner {
             }
             cycle++;
             progress("tests " + verdict + ", fixing (cycle " + cycle + "/" + max + ")");
-            Map<String, Object> context = new HashMap<>(baseContext.apply(PhaseName.TEST, Role.FIXER));
-            context.put("test", Map.of("command", command.get(), "output", String.join("\n", tail(result))));
-            context.put("cycle", cycle);
-            context.put("maxCycles", max);
-            calls.call(new AgentCalls.Call(
-                    Role.FIXER,
-                    PhaseName.TEST,
-                    "test/fix",
-                    Contract.DEV_RESULT,
-                    context,
-                    Optional.empty(),
-                    Optional.empty(),
-                    attempt,
-                    cycle,
-                    false,
-                    true));
-            git.commitIfChanged("test: fix failing tests (cycle " + cycle + ")");
+            fix(command.get(), attempt, cycle, max, String.join("\n", tail(result.tail())));
         }
     }
 
-    private CommandResult runTests(String command, int attempt, int cycle) throws InterruptedException {
-        Path log = project.workspace()
+    /** A fixer's call for one cycle, given the failing run's output, committed once it is done. */
+    private void fix(String command, int attempt, int cycle, int max, String output) throws InterruptedException {
+        Map<String, Object> context = new HashMap<>(baseContext.apply(PhaseName.TEST, Role.FIXER));
+        context.put("test", Map.of("command", command, "output", output));
+        context.put("cycle", cycle);
+        context.put("maxCycles", max);
+        calls.call(AgentCalls.Call.phaseStep(
+                Role.FIXER, PhaseName.TEST, "test/fix", Contract.DEV_RESULT, context, attempt, cycle));
+        git.commitIfChanged("test: fix failing tests (cycle " + cycle + ")");
+    }
+
+    /** The last lines of the test run that fix {@code cycle} was fixing, from its log. */
+    private String previousOutput(int attempt, int cycle) {
+        try {
+            return String.join("\n", tail(Files.readAllLines(log(attempt, cycle - 1))));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "(the output of the failing run is not at hand: " + e.getMessage() + ")";
+        }
+    }
+
+    private Path log(int attempt, int cycle) {
+        return project.workspace()
                 .resolve(".orchestrator/logs/test/attempt-" + attempt + "-run-" + (cycle + 1) + ".log");
+    }
+
+    private CommandResult runTests(String command, int attempt, int cycle) throws InterruptedException {
+        Path log = log(attempt, cycle);
         return new CommandRunner(services.processes())
                 .run(
                         Command.of(
@@ -131,8 +150,7 @@ final class TestRunner {
                         line -> {});
     }
 
-    private static List<String> tail(CommandResult result) {
-        List<String> lines = result.tail();
+    private static List<String> tail(List<String> lines) {
         return lines.subList(Math.max(0, lines.size() - OUTPUT_LINES), lines.size());
     }
 

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     /** The newest schema this build knows: the highest {@code V<n>__*.sql} in db/migration. */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 

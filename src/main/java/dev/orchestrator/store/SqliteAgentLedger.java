@@ -9,8 +9,10 @@ import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.pipeline.AgentLedger;
 import dev.orchestrator.pipeline.SessionEnd;
+import dev.orchestrator.process.AgentProcess;
 import dev.orchestrator.project.ProjectId;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -62,6 +64,44 @@ public final class SqliteAgentLedger implements AgentLedger {
                         AGENT_SESSIONS.CACHE_WRITE_TOKENS.plus(increment.cacheWriteTokens()))
                 .set(AGENT_SESSIONS.COST_MICROS, AGENT_SESSIONS.COST_MICROS.plus(increment.costMicros()))
                 .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now())
+                .where(AGENT_SESSIONS.ID.eq(session))
+                .execute());
+    }
+
+    @Override
+    public void sessionProgress(long session, Usage increment, long offset) {
+        database.write(dsl -> dsl.update(AGENT_SESSIONS)
+                .set(AGENT_SESSIONS.INPUT_TOKENS, AGENT_SESSIONS.INPUT_TOKENS.plus(increment.inputTokens()))
+                .set(AGENT_SESSIONS.OUTPUT_TOKENS, AGENT_SESSIONS.OUTPUT_TOKENS.plus(increment.outputTokens()))
+                .set(
+                        AGENT_SESSIONS.CACHE_READ_TOKENS,
+                        AGENT_SESSIONS.CACHE_READ_TOKENS.plus(increment.cacheReadTokens()))
+                .set(
+                        AGENT_SESSIONS.CACHE_WRITE_TOKENS,
+                        AGENT_SESSIONS.CACHE_WRITE_TOKENS.plus(increment.cacheWriteTokens()))
+                .set(AGENT_SESSIONS.COST_MICROS, AGENT_SESSIONS.COST_MICROS.plus(increment.costMicros()))
+                .set(AGENT_SESSIONS.LOG_OFFSET, DSL.greatest(AGENT_SESSIONS.LOG_OFFSET, DSL.val(offset)))
+                .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now())
+                .where(AGENT_SESSIONS.ID.eq(session))
+                .execute());
+    }
+
+    @Override
+    public void sessionProcess(long session, AgentProcess process, Path logFile) {
+        database.write(dsl -> dsl.update(AGENT_SESSIONS)
+                .set(AGENT_SESSIONS.AGENT_PID, process.pid())
+                .set(AGENT_SESSIONS.AGENT_STARTED_AT, process.startedAt().orElse(null))
+                .set(AGENT_SESSIONS.LOG_FILE, logFile.toString())
+                .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now())
+                .where(AGENT_SESSIONS.ID.eq(session))
+                .execute());
+    }
+
+    @Override
+    public void sessionAdopted(long session, String how) {
+        database.write(dsl -> dsl.update(AGENT_SESSIONS)
+                .set(AGENT_SESSIONS.ADOPTED_AT, now())
+                .set(AGENT_SESSIONS.ADOPTED_HOW, how)
                 .where(AGENT_SESSIONS.ID.eq(session))
                 .execute());
     }

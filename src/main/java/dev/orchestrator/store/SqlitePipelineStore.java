@@ -7,6 +7,7 @@ import static dev.orchestrator.store.generated.Tables.PHASES;
 import static dev.orchestrator.store.generated.Tables.PHASE_OUTPUTS;
 import static dev.orchestrator.store.generated.Tables.PROJECTS;
 import static dev.orchestrator.store.generated.Tables.REPO_RUNS;
+import static dev.orchestrator.store.generated.Tables.WORK_ITEMS;
 
 import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Role;
@@ -16,6 +17,8 @@ import dev.orchestrator.contract.Contract;
 import dev.orchestrator.pipeline.Approval;
 import dev.orchestrator.pipeline.Claim;
 import dev.orchestrator.pipeline.Clarification;
+import dev.orchestrator.pipeline.NewSession;
+import dev.orchestrator.pipeline.OpenSession;
 import dev.orchestrator.pipeline.PhaseSession;
 import dev.orchestrator.pipeline.PipelineStore;
 import dev.orchestrator.pipeline.RepoRun;
@@ -25,6 +28,7 @@ import dev.orchestrator.project.PhaseState;
 import dev.orchestrator.project.PhaseStatus;
 import dev.orchestrator.project.ProjectId;
 import dev.orchestrator.project.ProjectStatus;
+import dev.orchestrator.store.generated.tables.records.AgentSessionsRecord;
 import dev.orchestrator.store.generated.tables.records.ApprovalsRecord;
 import dev.orchestrator.store.generated.tables.records.ClarificationsRecord;
 import java.nio.file.Path;
@@ -582,52 +586,47 @@ public final class SqlitePipelineStore implements PipelineStore {
     // ---- agent sessions -----------------------------------------------------------------------
 
     @Override
-    public long sessionStarted(
-            ProjectId project,
-            PhaseName phase,
-            Optional<Long> item,
-            Role role,
-            String runner,
-            int attempt,
-            int cycle,
-            Optional<Contract> contract) {
+    public long sessionStarted(NewSession session) {
         Instant now = now();
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("phase", phase.toString());
-        fields.put("role", role.wireName());
-        item.ifPresent(i -> fields.put("item_id", i));
-        fields.put("cycle", cycle);
+        fields.put("phase", session.phase().toString());
+        fields.put("role", session.role().wireName());
+        session.item().ifPresent(i -> fields.put("item_id", i));
+        fields.put("cycle", session.cycle());
         String payload = StoreJson.payload(fields);
         return database.change(w -> {
             PreparedStatement insert = w.prepared(SESSION_STARTED);
-            insert.setLong(1, project.value());
-            insert.setString(2, phase.toString());
-            if (item.isPresent()) {
-                insert.setLong(3, item.get());
+            insert.setLong(1, session.project().value());
+            insert.setString(2, session.phase().toString());
+            if (session.item().isPresent()) {
+                insert.setLong(3, session.item().get());
             } else {
                 insert.setNull(3, Types.BIGINT);
             }
-            insert.setString(4, role.wireName());
-            insert.setString(5, runner);
-            insert.setInt(6, attempt);
-            insert.setInt(7, cycle);
-            insert.setString(8, contract.map(Contract::id).orElse(null));
+            insert.setString(4, session.role().wireName());
+            insert.setString(5, session.runner());
+            insert.setInt(6, session.attempt());
+            insert.setInt(7, session.cycle());
+            insert.setString(8, session.contract().map(Contract::id).orElse(null));
             insert.setLong(9, now.toEpochMilli());
             insert.setLong(10, now.toEpochMilli());
+            insert.setString(11, session.continues().orElse(null));
+            insert.setString(12, session.token());
+            insert.setString(13, session.workDir().toString());
             long id;
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
             }
             SqliteProjectRepository.appendEvent(
-                    w, project.value(), now, "agent_started", StoreJson.with(payload, "session", id));
+                    w, session.project().value(), now, "agent_started", StoreJson.with(payload, "session", id));
             return id;
         });
     }
 
     private static final String SESSION_STARTED = "INSERT INTO agent_sessions (project_id, phase, work_item_id, role,"
-            + " runner, status, attempt, cycle, contract, started_at, last_activity_at)"
-            + " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id";
+            + " runner, status, attempt, cycle, contract, started_at, last_activity_at, external_session_id,"
+            + " agent_token, work_dir) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
     @Override
     public void sessionEnded(long session, SessionEnd end, Optional<PhaseName> candidateOf) {
@@ -703,20 +702,42 @@ public final class SqlitePipelineStore implements PipelineStore {
             + " WHERE id = ? RETURNING project_id, phase, role, contract";
 
     @Override
-    public int interruptRunningSessions(ProjectId project) {
-        return database.change(w -> {
-            DSLContext dsl = w.dsl();
-            int count = dsl.update(AGENT_SESSIONS)
-                    .set(AGENT_SESSIONS.STATUS, SessionEnd.Status.INTERRUPTED.wireName())
-                    .set(AGENT_SESSIONS.ENDED_AT, now())
-                    .where(AGENT_SESSIONS.PROJECT_ID.eq(project.value()).and(AGENT_SESSIONS.STATUS.eq("running")))
-                    .execute();
-            if (count > 0) {
-                SqliteProjectRepository.appendEvent(
-                        w, project.value(), now(), "agents_interrupted", Map.of("count", count));
-            }
-            return count;
-        });
+    public List<OpenSession> openSessions(ProjectId project) {
+        List<org.jooq.Field<?>> fields = new ArrayList<>(List.of(AGENT_SESSIONS.fields()));
+        fields.add(WORK_ITEMS.ITEM_KEY);
+        return database.read(dsl -> dsl.select(fields)
+                .from(AGENT_SESSIONS)
+                .leftJoin(WORK_ITEMS)
+                .on(WORK_ITEMS.ID.eq(AGENT_SESSIONS.WORK_ITEM_ID))
+                .where(AGENT_SESSIONS.PROJECT_ID.eq(project.value()))
+                .and(AGENT_SESSIONS.STATUS.eq("running"))
+                .orderBy(AGENT_SESSIONS.ID)
+                .fetch(row -> {
+                    AgentSessionsRecord session = row.into(AGENT_SESSIONS);
+                    return new OpenSession(
+                            session.getId(),
+                            PhaseName.fromWireName(session.getPhase()),
+                            Optional.ofNullable(session.getWorkItemId()),
+                            Optional.ofNullable(row.get(WORK_ITEMS.ITEM_KEY)),
+                            Role.fromWireName(session.getRole()),
+                            session.getRunner(),
+                            session.getAttempt(),
+                            session.getCycle(),
+                            Optional.ofNullable(session.getExternalSessionId()),
+                            Optional.ofNullable(session.getAgentToken()),
+                            Optional.ofNullable(session.getAgentPid()),
+                            Optional.ofNullable(session.getAgentStartedAt()),
+                            Optional.ofNullable(session.getWorkDir()).map(Path::of),
+                            Optional.ofNullable(session.getLogFile()).map(Path::of),
+                            session.getLogOffset(),
+                            new Usage(
+                                    session.getInputTokens(),
+                                    session.getOutputTokens(),
+                                    session.getCacheReadTokens(),
+                                    session.getCacheWriteTokens(),
+                                    session.getCostMicros()),
+                            session.getStartedAt());
+                }));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.PhaseName;
+import dev.orchestrator.pipeline.NewSession;
 import dev.orchestrator.pipeline.SessionEnd;
 import dev.orchestrator.project.NewProject;
 import dev.orchestrator.project.ProjectId;
@@ -51,8 +52,8 @@ class EventCompactionTest {
                 .id();
         for (ProjectId id : List.of(project, other)) {
             store.phaseStarted(id, PhaseName.IDEATION, "sha", false);
-            long session = store.sessionStarted(
-                    id, PhaseName.IDEATION, Optional.empty(), Role.ANALYST, "scripted", 1, 0, Optional.empty());
+            long session = store.sessionStarted(NewSession.of(
+                    id, PhaseName.IDEATION, Optional.empty(), Role.ANALYST, "scripted", 1, 0, Optional.empty()));
             store.sessionEnded(
                     session,
                     new SessionEnd(
@@ -82,8 +83,8 @@ class EventCompactionTest {
     @Test
     void compact_leavesProjectsThatFinishedAfterTheCutOff() {
         store.projectCompleted(project);
-        long session = store.sessionStarted(
-                project, PhaseName.IDEATION, Optional.empty(), Role.ANALYST, "scripted", 1, 0, Optional.empty());
+        long session = store.sessionStarted(NewSession.of(
+                project, PhaseName.IDEATION, Optional.empty(), Role.ANALYST, "scripted", 1, 0, Optional.empty()));
         assertThat(session).isPositive();
 
         var result = new EventCompaction(database).compact(Instant.ofEpochMilli(1_000));

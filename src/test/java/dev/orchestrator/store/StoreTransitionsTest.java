@@ -11,6 +11,7 @@ import dev.orchestrator.agent.Role;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.contract.Contract;
+import dev.orchestrator.pipeline.NewSession;
 import dev.orchestrator.pipeline.SessionEnd;
 import dev.orchestrator.pipeline.Step;
 import dev.orchestrator.project.NewProject;
@@ -114,7 +115,7 @@ class StoreTransitionsTest {
 
     @Test
     void sessionEnded_addsUsageKeepsWhatItDoesNotSetAndRecordsTheCandidate() {
-        long session = store.sessionStarted(
+        long session = store.sessionStarted(NewSession.of(
                 project,
                 PhaseName.IDEATION,
                 Optional.empty(),
@@ -122,7 +123,7 @@ class StoreTransitionsTest {
                 "scripted",
                 1,
                 0,
-                Optional.of(Contract.REQUIREMENTS));
+                Optional.of(Contract.REQUIREMENTS)));
         store.sessionEnded(
                 session,
                 new SessionEnd(

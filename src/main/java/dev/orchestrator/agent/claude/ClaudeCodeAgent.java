@@ -9,11 +9,16 @@ import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.AgentBackend;
 import dev.orchestrator.config.AgentConfig;
+import dev.orchestrator.process.AgentExit;
+import dev.orchestrator.process.AgentProcess;
+import dev.orchestrator.process.AgentRunner;
 import dev.orchestrator.process.ChildProcesses;
 import dev.orchestrator.process.Command;
 import dev.orchestrator.process.CommandException;
-import dev.orchestrator.process.CommandResult;
 import dev.orchestrator.process.CommandRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,7 +30,9 @@ import java.util.Optional;
  * {@code --output-format stream-json}, reports what it does as it happens, and turns its result
  * line into an {@link AgentResult}. Claude Code retries 429 and 529 itself (up to
  * {@code CLAUDE_CODE_MAX_RETRIES}, 10 by default, reporting each as {@code system/api_retry});
- * Orchestrator's own recovery works above that.
+ * Orchestrator's own recovery works above that. The CLI runs detached ({@link AgentRunner}): its
+ * output goes to a file that is followed, so it outlives a crash of Orchestrator and is adopted by
+ * the next one.
  *
  * <p>Thread-safe: each call owns its process; the availability check is cached for a minute.
  */
@@ -39,7 +46,7 @@ public final class ClaudeCodeAgent implements Agent {
     private final Optional<String> model;
     private final int maxTurns;
     private final Map<String, String> env;
-    private final CommandRunner runner;
+    private final AgentRunner runner;
     private final ClaudeSetup setup;
     private volatile Checked checked;
 
@@ -50,10 +57,10 @@ public final class ClaudeCodeAgent implements Agent {
         this.model = config.model();
         this.maxTurns = config.maxTurns();
         this.env = config.env();
-        this.runner = new CommandRunner(processes);
+        this.runner = new AgentRunner(processes);
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.putAll(env);
-        this.setup = new ClaudeSetup(program, environment, runner);
+        this.setup = new ClaudeSetup(program, environment, new CommandRunner(processes));
     }
 
     @Override
@@ -95,7 +102,43 @@ public final class ClaudeCodeAgent implements Agent {
 
     @Override
     public AgentResult run(AgentTask task, AgentListener listener) throws InterruptedException {
-        Command command = Command.of(
+        Command command = command(task);
+        ClaudeRun run = new ClaudeRun(task.workDir(), listener);
+        AgentExit exit;
+        try {
+            exit = runner.run(command, task.token(), listener::started, lines(run, listener));
+        } catch (CommandException e) {
+            // a program that is there but cannot start (not executable, say) is no missing binary
+            AgentResult.Outcome.Failure failure = setup.locate().isEmpty()
+                    ? new AgentResult.Outcome.Failure(
+                            ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX)
+                    : new AgentResult.Outcome.Failure(ErrorClass.CRASH, e.getMessage());
+            return new AgentResult("", Optional.empty(), Usage.NONE, failure);
+        }
+        return result(run, exit, task);
+    }
+
+    @Override
+    public AgentResult adopt(AgentTask task, AgentProcess process, long seenUpTo, AgentListener listener)
+            throws InterruptedException {
+        ClaudeRun run = new ClaudeRun(task.workDir(), listener);
+        AgentExit exit = runner.adopt(process, command(task), seenUpTo, lines(run, listener));
+        return result(run, exit, task);
+    }
+
+    /** Whether the output holds the result line Claude Code prints last. */
+    @Override
+    public boolean answered(Path output) {
+        try (var lines = Files.lines(output, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains("\"type\":\"result\""))
+                    .anyMatch(line -> StreamJson.parse(line).stream().anyMatch(e -> e instanceof ClaudeEvent.Result));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private Command command(AgentTask task) {
+        return Command.of(
                         ClaudeCommand.arguments(
                                 setup.locate().map(Path::toString).orElse(program), model, maxTurns, task),
                         task.workDir(),
@@ -105,19 +148,27 @@ public final class ClaudeCodeAgent implements Agent {
                 .withStallTimeout(task.stall())
                 .withMaxLineChars(MAX_LINE_CHARS)
                 .withInput(task.prompt());
-        ClaudeRun run = new ClaudeRun(task.workDir(), listener);
-        CommandResult result;
-        try {
-            result = runner.run(command, run);
-        } catch (CommandException e) {
-            // a program that is there but cannot start (not executable, say) is no missing binary
-            AgentResult.Outcome.Failure failure = setup.locate().isEmpty()
-                    ? new AgentResult.Outcome.Failure(
-                            ErrorClass.MISSING_BINARY, e.getMessage() + " " + Outcomes.INSTALL_FIX)
-                    : new AgentResult.Outcome.Failure(ErrorClass.CRASH, e.getMessage());
-            return new AgentResult("", Optional.empty(), Usage.NONE, failure);
-        }
+    }
+
+    private static AgentRunner.Lines lines(ClaudeRun run, AgentListener listener) {
+        return new AgentRunner.Lines() {
+            @Override
+            public void line(String line, boolean replayed) {
+                run.accept(line, replayed);
+            }
+
+            @Override
+            public void read(long offset) {
+                listener.read(offset);
+            }
+        };
+    }
+
+    private static AgentResult result(ClaudeRun run, AgentExit exit, AgentTask task) {
         return new AgentResult(
-                run.text(), run.sessionId(), run.usage(), Outcomes.of(run, result, task.stall(), task.timeout()));
+                run.text(),
+                run.sessionId().or(task::continueSession),
+                run.usage(),
+                Outcomes.of(run, exit, task.stall(), task.timeout()));
     }
 }

@@ -26,6 +26,7 @@ final class ClaudeRun implements Consumer<String> {
     private Optional<ClaudeEvent.Result> result = Optional.empty();
     private Optional<String> apiError = Optional.empty();
     private Optional<ClaudeEvent.ApiRetry> lastRetry = Optional.empty();
+    private boolean replaying;
 
     ClaudeRun(Path workDir, AgentListener listener) {
         this.workDir = workDir;
@@ -34,8 +35,27 @@ final class ClaudeRun implements Consumer<String> {
 
     @Override
     public synchronized void accept(String line) {
-        for (ClaudeEvent event : StreamJson.parse(line)) {
-            handle(event);
+        accept(line, false);
+    }
+
+    /**
+     * One line; a replayed one (an adoption reading again what an earlier Orchestrator saw) updates
+     * the state without reporting its activity a second time.
+     */
+    synchronized void accept(String line, boolean replayed) {
+        replaying = replayed;
+        try {
+            for (ClaudeEvent event : StreamJson.parse(line)) {
+                handle(event);
+            }
+        } finally {
+            replaying = false;
+        }
+    }
+
+    private void activity(String text) {
+        if (!replaying) {
+            listener.activity(text);
         }
     }
 
@@ -43,7 +63,7 @@ final class ClaudeRun implements Consumer<String> {
         switch (event) {
             case ClaudeEvent.Init init -> {
                 session(init.sessionId());
-                listener.activity(Activity.started(init));
+                activity(Activity.started(init));
             }
             case ClaudeEvent.MessageUsage usage -> {
                 if (messageUsage.putIfAbsent(usage.messageId(), usage.usage()) == null) {
@@ -53,28 +73,28 @@ final class ClaudeRun implements Consumer<String> {
             case ClaudeEvent.AssistantText text -> {
                 text.error().ifPresent(error -> apiError = Optional.of(error));
                 if (!text.text().isBlank()) {
-                    listener.activity(Activity.text(text.text()));
+                    activity(Activity.text(text.text()));
                 }
             }
             case ClaudeEvent.ToolUse use -> {
                 toolNames.put(use.id(), use.name());
-                listener.activity(Activity.toolUse(use.name(), use.input(), workDir));
+                activity(Activity.toolUse(use.name(), use.input(), workDir));
             }
             case ClaudeEvent.ToolResult toolResult -> {
                 if (toolResult.isError()) {
                     String tool = toolNames.getOrDefault(toolResult.toolUseId(), "tool");
-                    listener.activity(Activity.toolError(tool, toolResult.content()));
+                    activity(Activity.toolError(tool, toolResult.content()));
                 }
             }
             case ClaudeEvent.ApiRetry retry -> {
                 lastRetry = Optional.of(retry);
-                listener.activity(Activity.retry(retry));
+                activity(Activity.retry(retry));
             }
             case ClaudeEvent.Result last -> {
                 result = Optional.of(last);
                 last.sessionId().ifPresent(this::session);
                 listener.usage(last.usage());
-                listener.activity(Activity.finished(last));
+                activity(Activity.finished(last));
             }
         }
     }

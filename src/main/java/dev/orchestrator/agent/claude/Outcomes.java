@@ -2,7 +2,7 @@ package dev.orchestrator.agent.claude;
 
 import dev.orchestrator.agent.AgentResult.Outcome;
 import dev.orchestrator.agent.ErrorClass;
-import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.AgentExit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * How a run of Claude Code ended, in Orchestrator's terms. The result line decides when there is
  * one ({@code is_error}, not {@code subtype}: an API error arrives as {@code success}); a run
- * without one crashed, stalled or ran out of time.
+ * without one crashed, stalled or ran out of time, or, adopted after it had ended, is unfinished.
  */
 final class Outcomes {
     static final String LOGIN_FIX =
@@ -24,7 +24,11 @@ final class Outcomes {
 
     private Outcomes() {}
 
-    static Outcome of(ClaudeRun run, CommandResult command, Duration stall, Duration timeout) {
+    static Outcome of(ClaudeRun run, AgentExit command, Duration stall, Duration timeout) {
+        if (!command.seenRunning() && run.result().isEmpty()) {
+            // adopted after its end, without an answer: it died with its Orchestrator or the machine
+            return new Outcome.Unfinished();
+        }
         if (command.stalled()) {
             return new Outcome.Failure(
                     ErrorClass.STALL,
@@ -80,14 +84,14 @@ final class Outcomes {
     }
 
     /** Claude Code ended without a result line: what it printed last, which is not its JSON, says why. */
-    private static Outcome crash(CommandResult command) {
+    private static Outcome crash(AgentExit command) {
         List<String> lines = command.tail().stream()
                 .filter(line -> !line.isBlank() && !isJson(line))
                 .toList();
         List<String> last = lines.subList(Math.max(0, lines.size() - CRASH_LINES), lines.size());
         return new Outcome.Failure(
                 ErrorClass.CRASH,
-                "Claude Code exited with code " + command.exitCode() + " without a result"
+                "Claude Code exited with " + command.describeExit() + " without a result"
                         + (last.isEmpty() ? "" : ": " + String.join("\n", last))
                         + " (all output in " + command.logFile() + ")");
     }

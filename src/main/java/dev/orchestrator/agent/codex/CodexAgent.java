@@ -9,11 +9,15 @@ import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.Role;
 import dev.orchestrator.agent.Usage;
 import dev.orchestrator.config.AgentConfig;
+import dev.orchestrator.process.AgentExit;
+import dev.orchestrator.process.AgentProcess;
+import dev.orchestrator.process.AgentRunner;
 import dev.orchestrator.process.ChildProcesses;
 import dev.orchestrator.process.Command;
 import dev.orchestrator.process.CommandException;
-import dev.orchestrator.process.CommandResult;
-import dev.orchestrator.process.CommandRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +44,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * in the thread's session file under {@code $CODEX_HOME/sessions}; if neither is found, the whole
  * total is counted (and the activity says so).
  *
+ * <p>Calls running at once never share Codex's state: a task with a {@link AgentTask#stateDir
+ * state folder} (every call Orchestrator makes has one per work item, swarm member or project)
+ * runs with {@code CODEX_HOME} there, seeded from the person's (config.toml and instructions
+ * copied, auth.json linked) and removed by {@link #forget} when its line of calls ends. Codex keeps
+ * its threads, history and logs per {@code CODEX_HOME}, and its own tracker reports races on a
+ * shared one and threads restored into each other.
+ *
+ * <p>The CLI runs detached ({@link AgentRunner}): a call outlives a crash of Orchestrator and is
+ * adopted by the next one, whose usage is the thread's totals at the end less those its session
+ * file recorded before the process started.
+ *
  * <p>Thread-safe: calls share only the map of thread totals and the cached status.
  */
 public final class CodexAgent implements Agent {
@@ -49,7 +64,7 @@ public final class CodexAgent implements Agent {
     private final AgentConfig config;
     private final Map<String, String> environment;
     private final CodexInstallation installation;
-    private final CommandRunner runner;
+    private final AgentRunner runner;
     private final Map<String, TokenTotals> threadTotals = new ConcurrentHashMap<>();
     private volatile CachedStatus cached;
 
@@ -66,7 +81,7 @@ public final class CodexAgent implements Agent {
         this.environment = Map.copyOf(environment);
         this.installation =
                 new CodexInstallation(config.effectiveCommand().orElse("codex"), this.environment, processes);
-        this.runner = new CommandRunner(processes);
+        this.runner = new AgentRunner(processes);
     }
 
     private record CachedStatus(AgentStatus status, long checkedNanos) {}
@@ -103,19 +118,25 @@ public final class CodexAgent implements Agent {
         if (program.isEmpty()) {
             return failure(task, ErrorClass.MISSING_BINARY, installation.missingProgram());
         }
-        TokenTotals before = task.continueSession()
-                .map(thread -> totalsBefore(thread, listener))
-                .orElse(TokenTotals.ZERO);
-        CodexRun run = new CodexRun(listener, task.workDir(), before, pricing());
-        Command command = Command.of(
-                        arguments(program.get().toString(), task), task.workDir(), task.logFile(), task.timeout())
-                .withEnvironment(config.env())
-                .withStallTimeout(task.stall())
-                .withMaxLineChars(MAX_LINE_CHARS)
-                .withInput(task.prompt());
-        CommandResult result;
+        CodexHome home;
         try {
-            result = runner.run(command, run::accept);
+            home = home(task);
+        } catch (IOException e) {
+            return failure(
+                    task,
+                    ErrorClass.CRASH,
+                    "cannot prepare Codex's folder for this call in "
+                            + task.stateDir().orElseThrow() + ": " + e.getMessage()
+                            + ". Check that the disk has space and the folder is writable.");
+        }
+        TokenTotals before = task.continueSession()
+                .map(thread -> totalsBefore(home, thread, listener))
+                .orElse(TokenTotals.ZERO);
+        CodexRun run = new CodexRun(listener, task.workDir(), before, pricing(home));
+        AgentExit exit;
+        try {
+            exit = runner.run(
+                    command(program.get(), task, home), task.token(), listener::started, lines(run, listener));
         } catch (CommandException e) {
             return failure(
                     task,
@@ -123,7 +144,86 @@ public final class CodexAgent implements Agent {
                     installation.program().isEmpty() ? installation.missingProgram() : e.getMessage());
         }
         run.threadId().ifPresent(thread -> run.threadTotals().ifPresent(totals -> threadTotals.put(thread, totals)));
-        return run.result(result, task.stall());
+        return run.result(exit, task.stall());
+    }
+
+    @Override
+    public AgentResult adopt(AgentTask task, AgentProcess process, long seenUpTo, AgentListener listener)
+            throws InterruptedException {
+        CodexHome home = task.stateDir().map(CodexHome::new).orElseGet(() -> CodexHome.of(environment));
+        // Codex counts a thread's tokens from its start: the count before this call is the one its
+        // session file recorded before the process started (none, for a thread the call began)
+        TokenTotals before = task.continueSession()
+                .flatMap(thread -> process.startedAt().flatMap(at -> home.threadTotalsBefore(thread, at)))
+                .orElse(TokenTotals.ZERO);
+        CodexRun run = new CodexRun(listener, task.workDir(), before, pricing(home));
+        Path program =
+                installation.program().orElse(Path.of(config.effectiveCommand().orElse("codex")));
+        AgentExit exit = runner.adopt(process, command(program, task, home), seenUpTo, lines(run, listener));
+        run.threadId().ifPresent(thread -> run.threadTotals().ifPresent(totals -> threadTotals.put(thread, totals)));
+        return run.result(exit, task.stall());
+    }
+
+    /** Whether the output holds the end of Codex's turn: {@code turn.completed} with a message, or {@code turn.failed}. */
+    @Override
+    public boolean answered(Path output) {
+        CodexRun run = new CodexRun(AgentListener.NONE, Path.of(""), TokenTotals.ZERO, Pricing.NONE);
+        try (var lines = Files.lines(output, StandardCharsets.UTF_8)) {
+            lines.forEach(line -> run.accept(line, true));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        return run.turnEnded();
+    }
+
+    /**
+     * Ends a line of calls (a work item merged or set aside, a swarm done): its Codex folder goes,
+     * after a login the CLI refreshed there is copied back to the person's.
+     */
+    @Override
+    public void forget(Path stateDir) {
+        try {
+            CodexHome.cleanUp(new CodexHome(codexFolder(stateDir)), CodexHome.of(environment));
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(CodexAgent.class)
+                    .warn("cannot remove Codex's folder in {}: {}", stateDir, e.toString());
+        }
+    }
+
+    /** The task's own Codex folder (seeded on first use), or the person's when it has none. */
+    private CodexHome home(AgentTask task) throws IOException {
+        if (task.stateDir().isEmpty()) {
+            return CodexHome.of(environment);
+        }
+        return CodexHome.of(environment).seed(codexFolder(task.stateDir().get()));
+    }
+
+    private static Path codexFolder(Path stateDir) {
+        return stateDir.resolve("codex-home");
+    }
+
+    private Command command(Path program, AgentTask task, CodexHome home) {
+        Map<String, String> env = new HashMap<>(config.env());
+        env.put("CODEX_HOME", home.folder().toString());
+        return Command.of(arguments(program.toString(), task), task.workDir(), task.logFile(), task.timeout())
+                .withEnvironment(env)
+                .withStallTimeout(task.stall())
+                .withMaxLineChars(MAX_LINE_CHARS)
+                .withInput(task.prompt());
+    }
+
+    private static AgentRunner.Lines lines(CodexRun run, AgentListener listener) {
+        return new AgentRunner.Lines() {
+            @Override
+            public void line(String line, boolean replayed) {
+                run.accept(line, replayed);
+            }
+
+            @Override
+            public void read(long offset) {
+                listener.read(offset);
+            }
+        };
     }
 
     /**
@@ -149,12 +249,12 @@ public final class CodexAgent implements Agent {
         return arguments;
     }
 
-    private TokenTotals totalsBefore(String thread, AgentListener listener) {
+    private TokenTotals totalsBefore(CodexHome home, String thread, AgentListener listener) {
         TokenTotals remembered = threadTotals.get(thread);
         if (remembered != null) {
             return remembered;
         }
-        Optional<TokenTotals> recorded = CodexHome.of(environment).threadTotals(thread);
+        Optional<TokenTotals> recorded = home.threadTotals(thread);
         if (recorded.isEmpty()) {
             listener.activity(
                     "the earlier usage of Codex thread " + thread + " is unknown: this call's usage includes it");
@@ -162,9 +262,8 @@ public final class CodexAgent implements Agent {
         return recorded.orElse(TokenTotals.ZERO);
     }
 
-    private Pricing pricing() {
-        Optional<String> model =
-                config.model().or(() -> CodexHome.of(environment).model());
+    private Pricing pricing(CodexHome home) {
+        Optional<String> model = config.model().or(home::model);
         return new Pricing(model, model.flatMap(config::price));
     }
 

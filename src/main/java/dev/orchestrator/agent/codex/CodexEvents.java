@@ -119,6 +119,16 @@ final class CodexEvents {
         }
     }
 
+    /** The {@code timestamp} of a session-file line, if it has a readable one. */
+    static Optional<java.time.Instant> timestamp(String line) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            return node == null ? Optional.empty() : string(node, "timestamp").map(java.time.Instant::parse);
+        } catch (JacksonException | java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Token totals from a {@code usage} object; missing counts are zero. */
     static TokenTotals totals(JsonNode usage) {
         return new TokenTotals(

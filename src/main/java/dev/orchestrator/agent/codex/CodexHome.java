@@ -77,11 +77,46 @@ record CodexHome(Path folder) {
         }
     }
 
+    /**
+     * The thread's token totals as they were before {@code moment}: the last count its session file
+     * recorded earlier (zero when it recorded none, as for a thread that {@code moment}'s call
+     * started); empty when there is no such file. An adopted call's usage is its totals at its end
+     * less these, taken at its process's start.
+     */
+    Optional<TokenTotals> threadTotalsBefore(String threadId, java.time.Instant moment) {
+        Path sessions = folder.resolve("sessions");
+        if (!Files.isDirectory(sessions) || !threadId.matches("[A-Za-z0-9-]+")) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(sessions, 4)) {
+            List<Path> rollouts = files.filter(f -> f.getFileName().toString().endsWith("-" + threadId + ".jsonl"))
+                    .toList();
+            return rollouts.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(
+                            lastTotals(rollouts.getLast(), Optional.of(moment)).orElse(TokenTotals.ZERO));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The last {@code token_count} event's {@code total_token_usage} of a rollout file. */
     static Optional<TokenTotals> lastTotals(Path rollout) throws IOException {
+        return lastTotals(rollout, Optional.empty());
+    }
+
+    /** The same, among the counts recorded before {@code before} (each line's {@code timestamp}). */
+    private static Optional<TokenTotals> lastTotals(Path rollout, Optional<java.time.Instant> before)
+            throws IOException {
         Optional<TokenTotals> last = Optional.empty();
         try (Stream<String> lines = Files.lines(rollout, StandardCharsets.UTF_8)) {
             for (String line : (Iterable<String>) lines.filter(l -> l.contains("\"total_token_usage\""))::iterator) {
+                if (before.isPresent()
+                        && !CodexEvents.timestamp(line)
+                                .map(before.get()::isAfter)
+                                .orElse(false)) {
+                    continue;
+                }
                 Optional<TokenTotals> totals = CodexEvents.tokenCount(line);
                 if (totals.isPresent()) {
                     last = totals;
@@ -89,6 +124,58 @@ record CodexHome(Path folder) {
             }
         }
         return last;
+    }
+
+    /**
+     * A folder of its own for one line of calls (a work item's), seeded from this one: its
+     * {@code config.toml} and instructions copied, its {@code auth.json} linked (so a token the CLI
+     * refreshes is the person's own). Codex keeps its sessions and history there, where calls
+     * running at once cannot step on each other's; {@link #cleanUp} removes it.
+     */
+    CodexHome seed(Path lane) throws IOException {
+        Files.createDirectories(lane);
+        for (String file : List.of("config.toml", "AGENTS.md", "AGENTS.override.md")) {
+            Path source = folder.resolve(file);
+            Path target = lane.resolve(file);
+            if (Files.isRegularFile(source) && !Files.exists(target)) {
+                Files.copy(source, target);
+            }
+        }
+        Path auth = folder.resolve("auth.json");
+        Path linked = lane.resolve("auth.json");
+        if (Files.isRegularFile(auth) && !Files.exists(linked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(linked, auth.toAbsolutePath());
+        }
+        return new CodexHome(lane);
+    }
+
+    /**
+     * Removes a seeded folder. An {@code auth.json} the CLI replaced with a newer file of its own
+     * (a refreshed login) is copied back to the person's folder first.
+     */
+    static void cleanUp(CodexHome lane, CodexHome person) throws IOException {
+        Path auth = lane.folder().resolve("auth.json");
+        Path theirs = person.folder().resolve("auth.json");
+        if (Files.isRegularFile(auth, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.isRegularFile(theirs)
+                && Files.getLastModifiedTime(auth).compareTo(Files.getLastModifiedTime(theirs)) > 0) {
+            Path temporary = theirs.resolveSibling(
+                    "auth.json.orchestrator-" + ProcessHandle.current().pid());
+            Files.copy(auth, temporary, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temporary,
+                    theirs,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (Files.exists(lane.folder())) {
+            try (Stream<Path> walk = Files.walk(lane.folder())) {
+                for (Path path :
+                        walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 
     /** config.toml's string settings by dotted key ({@code model_providers.fake.env_key}). */

@@ -16,7 +16,7 @@ import dev.orchestrator.agent.codex.CodexEvent.Reasoning;
 import dev.orchestrator.agent.codex.CodexEvent.Stage;
 import dev.orchestrator.agent.codex.CodexEvent.TodoList;
 import dev.orchestrator.agent.codex.CodexEvent.WebSearch;
-import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.AgentExit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -51,6 +51,7 @@ final class CodexRun {
     private Optional<TokenTotals> threadTotals = Optional.empty();
     private Optional<String> failure = Optional.empty();
     private Optional<String> lastError = Optional.empty();
+    private boolean replaying;
 
     /**
      * @param threadTotalsBefore the thread's token totals before this call (zero for a new thread),
@@ -65,6 +66,20 @@ final class CodexRun {
 
     /** One line of the command's merged output. */
     void accept(String line) {
+        accept(line, false);
+    }
+
+    /** One line; a replayed one (read again by an adoption) updates the state without reporting activity again. */
+    void accept(String line, boolean replayed) {
+        replaying = replayed;
+        try {
+            handle(line);
+        } finally {
+            replaying = false;
+        }
+    }
+
+    private void handle(String line) {
         Optional<CodexEvent> event = CodexEvents.parse(line);
         if (event.isEmpty()) {
             if (!line.isBlank()) {
@@ -86,7 +101,7 @@ final class CodexRun {
             case ItemEvent item -> item(item.stage(), item.item());
             case CodexEvent.TurnCompleted completed -> {
                 threadTotals = Optional.of(completed.threadTotals());
-                pricing.missingPriceNotice().ifPresent(listener::activity);
+                pricing.missingPriceNotice().ifPresent(this::activity);
                 listener.usage(usage());
             }
             case CodexEvent.TurnFailed failed -> failure = Optional.of(failed.message());
@@ -163,11 +178,20 @@ final class CodexRun {
     }
 
     /** How the call ended, once the command has. */
-    AgentResult result(CommandResult command, Duration stall) {
+    AgentResult result(AgentExit command, Duration stall) {
         return new AgentResult(lastMessage.orElse(""), threadId, usage(), outcome(command, stall));
     }
 
-    private AgentResult.Outcome outcome(CommandResult command, Duration stall) {
+    /** Whether the turn ended, answered or failed, as far as the lines so far say. */
+    boolean turnEnded() {
+        return failure.isPresent() || (threadTotals.isPresent() && lastMessage.isPresent());
+    }
+
+    private AgentResult.Outcome outcome(AgentExit command, Duration stall) {
+        if (!command.seenRunning() && !turnEnded()) {
+            // adopted after its end, without an answer: it died with its Orchestrator or the machine
+            return new AgentResult.Outcome.Unfinished();
+        }
         if (command.stalled()) {
             return new Failure(
                     ErrorClass.STALL,
@@ -177,8 +201,8 @@ final class CodexRun {
         if (command.timedOut()) {
             return new Failure(
                     ErrorClass.TIMEOUT,
-                    "Codex ran past its timeout (" + command.duration().toSeconds()
-                            + " s) and was ended with its processes");
+                    "Codex ran past its timeout and was ended with its processes (followed for "
+                            + command.duration().toSeconds() + " s)");
         }
         if (failure.isPresent()) {
             return CodexFailures.classify(failure.get());
@@ -192,12 +216,15 @@ final class CodexRun {
         List<String> last = otherLines.isEmpty() ? command.tail() : List.copyOf(otherLines);
         return new Failure(
                 ErrorClass.CRASH,
-                "Codex exited with code " + command.exitCode() + " without finishing its turn"
+                "Codex exited with " + command.describeExit() + " without finishing its turn"
                         + (threadTotals.isPresent() ? " (it gave no answer)" : "") + "; its last output:\n"
                         + String.join("\n", last.subList(Math.max(0, last.size() - KEPT_LINES), last.size())));
     }
 
     private void activity(String text) {
+        if (replaying) {
+            return;
+        }
         String line = text.strip();
         if (!line.isEmpty()) {
             listener.activity(line.length() > ACTIVITY_CHARS ? line.substring(0, ACTIVITY_CHARS - 1) + "…" : line);

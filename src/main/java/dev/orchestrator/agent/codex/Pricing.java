@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param price its price, when the table has it
  */
 record Pricing(Optional<String> model, Optional<ModelPrice> price) {
+    /** No model known, no price: for reading output without counting its cost. */
+    static final Pricing NONE = new Pricing(Optional.empty(), Optional.empty());
+
     Pricing {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(price, "price");

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.agent.AgentResult.Outcome;
 import dev.orchestrator.agent.ErrorClass;
-import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.AgentExit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class OutcomesTest {
@@ -119,8 +120,10 @@ class OutcomesTest {
     void stalledAndTimedOutCommands_areStallAndTimeoutWhateverWasPrinted() {
         List<String> lines = Transcripts.lines("t6_529_then_ok");
         ClaudeRun run = Transcripts.replay(lines.subList(0, 2), new RecordingListener());
-        var stalled = new CommandResult(143, false, true, Duration.ofSeconds(3), lines, Path.of("raw"));
-        var timedOut = new CommandResult(143, true, false, Duration.ofSeconds(3), lines, Path.of("raw"));
+        var stalled =
+                new AgentExit(OptionalInt.of(143), false, true, true, Duration.ofSeconds(3), lines, Path.of("raw"));
+        var timedOut =
+                new AgentExit(OptionalInt.of(143), true, false, true, Duration.ofSeconds(3), lines, Path.of("raw"));
 
         Outcome.Failure stall =
                 (Outcome.Failure) Outcomes.of(run, stalled, Duration.ofSeconds(2), Duration.ofMinutes(5));

@@ -1,7 +1,7 @@
 package dev.orchestrator.agent.claude;
 
 import dev.orchestrator.agent.AgentResult;
-import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.AgentExit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +39,14 @@ final class Transcripts {
         return Outcomes.of(run, exited(exitCode, lines), Duration.ofSeconds(60), Duration.ofSeconds(600));
     }
 
-    static CommandResult exited(int exitCode, List<String> lines) {
-        return new CommandResult(exitCode, false, false, Duration.ofSeconds(1), lines, Path.of("raw.jsonl"));
+    static AgentExit exited(int exitCode, List<String> lines) {
+        return new AgentExit(
+                java.util.OptionalInt.of(exitCode),
+                false,
+                false,
+                true,
+                Duration.ofSeconds(1),
+                lines,
+                Path.of("raw.jsonl"));
     }
 }

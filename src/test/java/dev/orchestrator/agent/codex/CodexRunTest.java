@@ -7,7 +7,7 @@ import dev.orchestrator.agent.AgentResult.Outcome.Failure;
 import dev.orchestrator.agent.ErrorClass;
 import dev.orchestrator.agent.RecordingListener;
 import dev.orchestrator.agent.Usage;
-import dev.orchestrator.process.CommandResult;
+import dev.orchestrator.process.AgentExit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** Replays recorded {@code codex exec --json} output (Codex 0.169.0, src/test/resources/agents/codex). */
@@ -46,7 +47,14 @@ class CodexRunTest {
         CodexRun run = new CodexRun(listener, WORK_DIR, before, pricing);
         lines.forEach(run::accept);
         return run.result(
-                new CommandResult(exitCode, false, false, Duration.ofSeconds(1), lines, Path.of("log.jsonl")),
+                new AgentExit(
+                        OptionalInt.of(exitCode),
+                        false,
+                        false,
+                        true,
+                        Duration.ofSeconds(1),
+                        lines,
+                        Path.of("log.jsonl")),
                 Duration.ofSeconds(30));
     }
 
@@ -188,10 +196,10 @@ class CodexRunTest {
         transcript("sigterm.jsonl").forEach(run::accept);
 
         AgentResult stalled = run.result(
-                new CommandResult(143, false, true, Duration.ofSeconds(2), List.of(), Path.of("l")),
+                new AgentExit(OptionalInt.of(143), false, true, true, Duration.ofSeconds(2), List.of(), Path.of("l")),
                 Duration.ofSeconds(2));
         AgentResult timedOut = run.result(
-                new CommandResult(143, true, false, Duration.ofSeconds(9), List.of(), Path.of("l")),
+                new AgentExit(OptionalInt.of(143), true, false, true, Duration.ofSeconds(9), List.of(), Path.of("l")),
                 Duration.ofSeconds(2));
 
         assertThat(failure(stalled).errorClass()).isEqualTo(ErrorClass.STALL);
