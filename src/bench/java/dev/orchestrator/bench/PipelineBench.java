@@ -1161,6 +1161,7 @@ public final class PipelineBench {
                 new ChildProcesses(),
                 Optional.empty(),
                 listener,
-                new ActivityBoard());
+                new ActivityBoard(),
+                false);
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jline.utils.Signals;
@@ -21,7 +22,9 @@ import org.jline.utils.Signals;
 /**
  * Non-interactive runs: a new project from an idea, or resumed projects, run to their end with
  * progress streamed as lines. The exit code says how it ended: 0 completed, 1 failed, 3 waiting for
- * a person, 130 interrupted (state saved); a SIGTERM stops cleanly with 0.
+ * a person (an approval, answers, or a pause such as a merge held up by the person's main checkout
+ * for {@code phases.implement.merge_wait_seconds}), 130 interrupted (state saved); a SIGTERM stops
+ * cleanly with 0.
  */
 final class Batch {
     private final Engine engine;
@@ -44,7 +47,7 @@ final class Batch {
     }
 
     /** Resumes one project, or every interrupted, stopped or paused one. */
-    int resume(java.util.Optional<String> named) {
+    int resume(Optional<String> named) {
         List<ProjectId> ids = new ArrayList<>();
         if (named.isPresent()) {
             Project project = projects.resolve(named.get())
@@ -133,18 +136,20 @@ final class Batch {
         for (Map.Entry<ProjectId, RunOutcome> entry : outcomes.entrySet()) {
             ProjectId id = entry.getKey();
             RunOutcome outcome = entry.getValue();
-            String status = projects.repository()
-                    .find(id)
-                    .map(p -> p.status().wireName())
-                    .orElse("?");
+            Optional<ProjectStatus> stored = projects.repository().find(id).map(Project::status);
+            String status = stored.map(ProjectStatus::wireName).orElse("?");
+            // a pause's reason says what to do (a budget, a login, files in a merge's way)
+            Optional<String> paused =
+                    stored.filter(ProjectStatus.PAUSED::equals).flatMap(p -> engine.pauseReason(id));
             String next = switch (outcome) {
                 case COMPLETED -> "completed; its workspace holds the result.";
                 case FAILED ->
                     "failed (" + status + "); orchestrator --status " + id + " shows why, " + "orchestrator --resume "
                             + id + " tries again.";
                 case WAITING ->
-                    "is waiting for you (" + status + "): run orchestrator and use /approve " + id + ", /reject " + id
-                            + " or /answer " + id + "; or re-run with --autonomy full.";
+                    paused.map(reason -> "is paused: " + reason)
+                            .orElse("is waiting for you (" + status + "): run orchestrator and use /approve " + id
+                                    + ", /reject " + id + " or /answer " + id + "; or re-run with --autonomy full.");
                 case STOPPED -> "stopped; everything is saved. orchestrator --resume " + id + " carries on.";
                 case OWNED_ELSEWHERE -> "is run by another Orchestrator.";
             };

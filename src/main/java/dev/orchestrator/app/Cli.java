@@ -100,7 +100,8 @@ record Cli(
         "  ORCHESTRATOR_FAIL_AT_PHASE  like --fail-at-phase",
         "",
         "Exit codes: 0 completed (or a clean stop), 1 failed, 2 usage, configuration or database",
-        "problem, 3 waiting for you (an approval or an answer), 130 interrupted (state saved).",
+        "problem, 3 waiting for you (an approval, an answer, or a pause that says what to do, such",
+        "as a merge your uncommitted changes hold up), 130 interrupted (state saved).",
     };
 
     /**

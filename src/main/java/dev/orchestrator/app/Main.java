@@ -164,7 +164,9 @@ public final class Main {
                     children,
                     failAt,
                     listeners,
-                    new ActivityBoard());
+                    new ActivityBoard(),
+                    // the session waits for the person; a batch run has no one to wait for
+                    !(cli.mode() instanceof Cli.Mode.Interactive));
             var export = new ProjectExport(database);
             try (Engine engine = new Engine(services, listeners, export::export)) {
                 return switch (cli.mode()) {

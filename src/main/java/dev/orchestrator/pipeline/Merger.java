@@ -11,6 +11,7 @@ import dev.orchestrator.workspace.Git;
 import dev.orchestrator.workspace.Worktrees;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +23,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * Lands work items on the project's main branch, one at a time under the project's merge lock: a
  * fast-forward when main has not moved, else the item's branch is rebased onto main; when that
  * conflicts, main is merged into the branch and a fixer agent resolves the conflict in the item's
- * worktree, the project's tests run, and the merge is tried again. A person's uncommitted changes in
- * the main checkout are never overwritten: the merge waits and says why.
+ * worktree, the project's tests run, and the merge is tried again.
  *
- * <p>Shared by the item threads of one pipeline run; the lock makes merges one at a time.
+ * <p>A person's work in the main checkout is never overwritten, and only what is in the way stops
+ * a merge: git decides file by file, so changed, staged and untracked files the merge does not
+ * touch stay as they are and the merge goes ahead. The merge waits, and says why, while the
+ * checkout is on another branch, while git would overwrite some of the person's files (named), or
+ * while git refuses for another reason (a lock, a cherry-pick in progress). With a person at a
+ * prompt it waits as long as it takes; in a run with no one there ({@link
+ * PipelineServices#unattended}) a wait longer than {@code phases.implement.merge_wait_seconds}
+ * pauses the project ({@link MergePause}) with what to do.
+ *
+ * <p>Shared by the item threads of one pipeline run; the lock makes merges one at a time, and
+ * guards {@link #paused}.
  */
 final class Merger {
     /** Fixer rounds for one conflict before the item goes to the person. */
@@ -33,6 +43,8 @@ final class Merger {
 
     private static final int DIFF_CHARS = 40_000;
     private static final int OUTPUT_LINES = 60;
+    /** Files named in a message about what is in a merge's way; the rest are counted. */
+    private static final int FILES_NAMED = 10;
 
     private final PipelineServices services;
     private final Project project;
@@ -42,7 +54,14 @@ final class Merger {
     private final String baseBranch;
     private final Duration poll;
     private final Path logRoot;
+    /** How long a merge may wait for the person; empty when a person is at a prompt (it waits on). */
+    private final Optional<Duration> patience;
+    /** What the person runs to carry the run on after a pause. */
+    private final String carryOn;
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Whether a merge of this run has paused the project: a later one that would wait pauses at once. */
+    private boolean paused;
 
     /** How a merge ended. */
     sealed interface Result {
@@ -51,6 +70,19 @@ final class Merger {
 
         /** The conflict could not be resolved; the item's branch keeps its work. */
         record Unresolved(String why, List<String> files) implements Result {}
+    }
+
+    /**
+     * What keeps a merge from landing, and what the person does about it.
+     *
+     * @param what the obstacle, e.g. {@code merging would overwrite your uncommitted changes in a.py (in /repo)}
+     * @param fix what to do, e.g. {@code commit or stash them}
+     */
+    private record Obstacle(String what, String fix) {
+        /** For a person at a prompt: the merge goes on by itself once they have done it. */
+        String waiting() {
+            return what + "; " + fix + " and the merge goes on";
+        }
     }
 
     Merger(PipelineServices services, Project project, Git main, StopSignal stop, ItemRunner.Settings settings) {
@@ -62,6 +94,15 @@ final class Merger {
         this.baseBranch = settings.baseBranch();
         this.poll = settings.poll();
         this.logRoot = settings.logRoot();
+        this.patience = services.unattended()
+                ? Optional.of(Duration.ofSeconds(
+                        services.config().phase(PhaseName.IMPLEMENT).mergeWaitSeconds()))
+                : Optional.empty();
+        this.carryOn = services.store()
+                .repoRun(project.id())
+                .map(run -> "run the same command again (orchestrator run --milestone=" + run.milestone()
+                        + run.issue().map(issue -> " --issue=" + issue).orElse("") + ")")
+                .orElse("run orchestrator --resume " + project.id());
     }
 
     /** The lock merges (and worktree changes) of this project take. */
@@ -75,15 +116,20 @@ final class Merger {
      * @param calls the item's agent calls, run in its worktree
      * @param context the item's prompt context
      * @param firstCycle the item's last review cycle; conflict rounds are recorded as fixer cycles after it
+     * @throws MergePause when no one is at a prompt and the merge has waited for the person too long
      */
     Result merge(WorkItem item, Git worktree, AgentCalls calls, Map<String, Object> context, int firstCycle)
             throws InterruptedException {
         lock.lockInterruptibly();
         try {
+            Waiting waiting = new Waiting(item);
             boolean resolved = false;
-            String refused = "";
             while (true) {
-                awaitCleanMain(item);
+                Optional<Obstacle> elsewhere = elsewhere();
+                if (elsewhere.isPresent()) {
+                    waiting.on(elsewhere.get());
+                    continue;
+                }
                 String base = main.head();
                 if (!main.isAncestor(base, worktree.head())) {
                     progress(
@@ -99,59 +145,118 @@ final class Merger {
                     }
                 }
                 String tip = worktree.head();
-                Optional<String> refusal = main.fastForward(tip);
-                if (refusal.isEmpty()) {
-                    return new Result.Merged(tip, resolved);
+                switch (main.fastForward(tip)) {
+                    case Git.FastForward.Moved moved -> {
+                        waiting.over();
+                        return new Result.Merged(tip, resolved);
+                    }
+                    case Git.FastForward.WouldOverwrite files -> waiting.on(overwrite(files));
+                    case Git.FastForward.Refused refused -> {
+                        if (!main.head().equals(base)) {
+                            continue; // the person committed meanwhile: rebase onto that first
+                        }
+                        // a lock left behind, a person's cherry-pick in progress
+                        waiting.on(refusal(refused.said()));
+                    }
                 }
-                // git refused (a change since we looked, a lock left behind, a person's cherry-pick in
-                // progress): say so once, look again after a pause
-                if (!refusal.get().equals(refused)) {
-                    refused = refusal.get();
-                    String why = "git refused to fast-forward " + baseBranch + " in " + project.workspace() + " ("
-                            + refused + "); it is tried again every " + poll.toSeconds() + " s";
-                    progress(item, "passed its review; its merge waits: " + why);
-                    services.board().report(project.id(), item.key(), "merge waits: " + why);
-                    services.store().note(project.id(), "merge_waiting", Map.of("item", item.key(), "reason", why));
-                }
-                stop.sleep(poll);
             }
         } finally {
             lock.unlock();
         }
     }
 
+    /** The main checkout is on another branch or detached: a merge there would land on the wrong branch. */
+    private Optional<Obstacle> elsewhere() {
+        Optional<String> branch = main.currentBranch();
+        if (branch.isPresent() && branch.get().equals(baseBranch)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Obstacle(
+                project.workspace() + " is on " + branch.map(b -> "branch " + b).orElse("a detached HEAD") + ", not "
+                        + baseBranch,
+                "check out " + baseBranch + " there"));
+    }
+
+    private Obstacle overwrite(Git.FastForward.WouldOverwrite files) {
+        List<String> parts = new ArrayList<>();
+        if (!files.changed().isEmpty()) {
+            parts.add("your uncommitted changes in " + named(files.changed()));
+        }
+        if (!files.untracked().isEmpty()) {
+            parts.add("your untracked " + (files.untracked().size() == 1 ? "file " : "files ")
+                    + named(files.untracked()));
+        }
+        String fix;
+        if (files.untracked().isEmpty()) {
+            fix = "commit or stash them";
+        } else if (files.changed().isEmpty()) {
+            fix = "commit, move or remove " + (files.untracked().size() == 1 ? "it" : "them");
+        } else {
+            fix = "commit them, or stash them with git stash -u";
+        }
+        return new Obstacle(
+                "merging would overwrite " + String.join(" and ", parts) + " (in " + project.workspace() + ")", fix);
+    }
+
+    private Obstacle refusal(String said) {
+        String first = said.lines().filter(line -> !line.isBlank()).findFirst().orElse(said);
+        return new Obstacle(
+                "git refused to fast-forward " + baseBranch + " in " + project.workspace() + " (" + first + ")",
+                "clear what is in git's way there (a lock left behind, a cherry-pick or merge in progress)");
+    }
+
+    private static String named(List<String> files) {
+        return String.join(", ", files.subList(0, Math.min(FILES_NAMED, files.size())))
+                + (files.size() > FILES_NAMED ? " and " + (files.size() - FILES_NAMED) + " more" : "");
+    }
+
     /**
-     * Waits while the main checkout has uncommitted changes or is on another branch: a merge there
-     * would mix the person's work with the item's.
+     * One merge's wait for the person: said once for each obstacle (on the item's line, its activity
+     * and as a {@code merge_waiting} event), looked at again every {@code poll}, and limited in a
+     * run with no one at a prompt. Used by the item's thread while it holds the merge lock.
      */
-    private void awaitCleanMain(WorkItem item) throws InterruptedException {
-        String told = "";
-        while (true) {
-            Optional<String> branch = main.currentBranch();
-            List<String> changed = main.changedFiles();
-            String why;
-            if (branch.isEmpty() || !branch.get().equals(baseBranch)) {
-                why = project.workspace() + " is on "
-                        + branch.map(b -> "branch " + b).orElse("a detached HEAD") + ", not " + baseBranch
-                        + "; check out " + baseBranch + " there and the merge goes on";
-            } else if (!changed.isEmpty()) {
-                why = project.workspace() + " has uncommitted changes ("
-                        + String.join(", ", changed.subList(0, Math.min(5, changed.size())))
-                        + (changed.size() > 5 ? " and " + (changed.size() - 5) + " more" : "")
-                        + "); commit or stash them and the merge goes on";
-            } else {
-                if (!told.isEmpty()) {
-                    progress(item, "main is clean again; merging");
-                }
-                return;
+    private final class Waiting {
+        private final WorkItem item;
+        private String told = "";
+        private long since;
+
+        Waiting(WorkItem item) {
+            this.item = item;
+        }
+
+        void on(Obstacle obstacle) throws InterruptedException {
+            String why = obstacle.waiting();
+            if (told.isEmpty()) {
+                since = System.nanoTime();
             }
             if (!why.equals(told)) {
+                told = why;
                 progress(item, "passed its review; its merge waits: " + why);
                 services.board().report(project.id(), item.key(), "merge waits: " + why);
                 services.store().note(project.id(), "merge_waiting", Map.of("item", item.key(), "reason", why));
-                told = why;
+            }
+            if (patience.isPresent()
+                    && (paused || System.nanoTime() - since >= patience.get().toNanos())) {
+                paused = true;
+                throw new MergePause(pause(obstacle));
             }
             stop.sleep(poll);
+        }
+
+        void over() {
+            if (!told.isEmpty()) {
+                progress(item, "nothing is in its way any more; merging");
+            }
+        }
+
+        /** What the person reads when the run ends: what is in the way, what to do, and how to carry on. */
+        private String pause(Obstacle obstacle) {
+            String fix = obstacle.fix();
+            return item.key() + " passed its review, but its merge into " + baseBranch + " waited "
+                    + patience.orElseThrow().toSeconds() + " s (phases.implement.merge_wait_seconds) with no one"
+                    + " at a prompt: " + obstacle.what() + ". " + Character.toUpperCase(fix.charAt(0))
+                    + fix.substring(1) + ", then " + carryOn + "; the reviewed work is on branch "
+                    + Worktrees.branch(item.key()) + " and only its merge is left.";
         }
     }
 

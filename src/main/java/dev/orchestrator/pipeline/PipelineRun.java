@@ -260,8 +260,8 @@ final class PipelineRun {
             return null;
         } catch (PhaseFailure e) {
             return fail(phase, start, e.getMessage());
-        } catch (AgentPause e) {
-            return paused(phase, e);
+        } catch (AgentPause | MergePause e) {
+            return paused(phase, e.getMessage());
         } catch (StopSignal.StopRequested e) {
             return interrupted(phase, e.getMessage());
         } catch (InterruptedException e) {
@@ -318,12 +318,11 @@ final class PipelineRun {
     }
 
     /**
-     * Agent calls cannot go on until the person acts (a login, a budget, an agent that keeps
-     * failing): the project pauses with the diagnosis, the phase stays where it is, and /resume
-     * carries on from the last finished step.
+     * The pipeline cannot go on until the person acts (a login, a budget, an agent that keeps
+     * failing, a merge blocked by their main checkout in a batch run): the project pauses with the
+     * diagnosis, the phase stays where it is, and /resume carries on from the last finished step.
      */
-    private RunOutcome paused(PhaseName phase, AgentPause pause) {
-        String why = pause.getMessage();
+    private RunOutcome paused(PhaseName phase, String why) {
         services.store().projectStatus(project.id(), ProjectStatus.PAUSED, why);
         progress(phase, "paused: " + why);
         services.listener().waiting(project.id(), "you: " + why);

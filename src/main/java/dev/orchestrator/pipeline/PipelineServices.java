@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param fallback the backend used when {@code agent} has failed for good on a task ({@code agent.fallback})
  * @param failAt a phase made to fail after its work (--fail-at-phase), to prove rollback and resume
  * @param board what running work items are doing now, for /status
+ * @param unattended no person is at a prompt (generate, --resume, run --milestone): a merge that
+ *     waits longer than {@code phases.implement.merge_wait_seconds} for the person's main checkout
+ *     pauses the project instead of waiting on
  */
 public record PipelineServices(
         ProjectRepository projects,
@@ -30,4 +33,5 @@ public record PipelineServices(
         ChildProcesses processes,
         Optional<PhaseName> failAt,
         PipelineListener listener,
-        ActivityBoard board) {}
+        ActivityBoard board,
+        boolean unattended) {}

@@ -395,16 +395,70 @@ public final class Git {
         check("worktree", "prune");
     }
 
+    /** How a fast-forward of the checked-out branch ended. */
+    public sealed interface FastForward {
+        /** The branch and the working tree are at the commit now. */
+        record Moved() implements FastForward {}
+
+        /**
+         * Nothing moved: the fast-forward would have overwritten files of the person's, named as git
+         * named them (relative to the top of the repository).
+         *
+         * @param changed tracked files with uncommitted changes, staged or not
+         * @param untracked files git does not track that the merge would replace or remove
+         */
+        record WouldOverwrite(List<String> changed, List<String> untracked) implements FastForward {
+            public WouldOverwrite {
+                changed = List.copyOf(changed);
+                untracked = List.copyOf(untracked);
+            }
+        }
+
+        /** Nothing moved, for another reason (a lock left behind, a cherry-pick in progress): what git said. */
+        record Refused(String said) implements FastForward {}
+    }
+
     /**
      * Moves this folder's branch forward to {@code commit} if that is a fast-forward
-     * ({@code merge --ff-only}); git refuses to overwrite uncommitted changes in files the merge
-     * touches, and to merge while another operation (a cherry-pick, a lock) is in the way.
-     *
-     * @return empty when the branch moved, else what git said
+     * ({@code merge --ff-only}). Git decides file by file: changed, staged and untracked files the
+     * merge does not touch stay exactly as they are; if it would overwrite any of them it moves
+     * nothing and names them. It also refuses while another operation (a cherry-pick, a lock) is in
+     * the way.
      */
-    public Optional<String> fastForward(String commit) {
-        Output output = execute(List.of("merge", "--ff-only", "-q", resolve(commit)));
-        return output.status() == 0 ? Optional.empty() : Optional.of(output.said());
+    public FastForward fastForward(String commit) {
+        // core.quotePath=false: a file name with accents is named as the person wrote it
+        Output output = execute(List.of("-c", "core.quotePath=false", "merge", "--ff-only", "-q", resolve(commit)));
+        if (output.status() == 0) {
+            return new FastForward.Moved();
+        }
+        FastForward.WouldOverwrite overwrite = overwritten(output.stderr());
+        return overwrite.changed().isEmpty() && overwrite.untracked().isEmpty()
+                ? new FastForward.Refused(output.said())
+                : overwrite;
+    }
+
+    /**
+     * The files in git's "would be overwritten by merge" lists: a line such as {@code error: Your
+     * local changes to the following files would be overwritten by merge:} (or {@code The following
+     * untracked working tree files would be overwritten by merge:}, or {@code ... removed by
+     * merge:}), followed by one tab-indented path per line.
+     */
+    static FastForward.WouldOverwrite overwritten(String said) {
+        List<String> changed = new ArrayList<>();
+        List<String> untracked = new ArrayList<>();
+        List<String> list = null;
+        for (String line : said.lines().toList()) {
+            if (line.startsWith("\t") && list != null) {
+                list.add(line.substring(1));
+            } else if (line.startsWith("error: ") && line.endsWith(" by merge:")) {
+                list = line.contains("untracked") ? untracked : changed;
+            } else if (line.startsWith("error: ") && line.contains("would lose untracked files")) {
+                list = untracked;
+            } else {
+                list = null;
+            }
+        }
+        return new FastForward.WouldOverwrite(changed, untracked);
     }
 
     /** The newest commit in {@code from..to} whose first line is {@code subject}, if any. */
@@ -507,15 +561,6 @@ public final class Git {
     public List<String> subjects(String from, String to) {
         String output = check("log", "-z", "--format=%s", resolve(from) + ".." + resolve(to), "--");
         return Arrays.stream(output.split("\0")).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /** The paths of files changed, staged or untracked (not ignored) in the working tree. */
-    public List<String> changedFiles() {
-        return check("status", "--porcelain", "--untracked-files=all")
-                .lines()
-                .filter(line -> line.length() > 3)
-                .map(line -> line.substring(3))
-                .toList();
     }
 
     /** Packs loose objects if there are many ({@code gc --auto}); call when no other command writes. */

@@ -392,4 +392,26 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown key phases.ideation.max_review_cycles");
     }
+
+    @Test
+    void mergeWait_defaultsToFiveMinutes_isSetForImplementOnly_andOutOfRangeNamesTheKey() throws IOException {
+        assertThat(loadDefaults().config().phase(PhaseName.IMPLEMENT).mergeWaitSeconds())
+                .isEqualTo(300);
+        assertThat(load(Optional.empty(), Map.of(), List.of(set("phases.implement.merge_wait_seconds", "2")))
+                        .config()
+                        .phase(PhaseName.IMPLEMENT)
+                        .mergeWaitSeconds())
+                .isEqualTo(2);
+
+        Path negative = write("wait.yaml", "phases:\n  implement:\n    merge_wait_seconds: -1\n");
+        assertThatThrownBy(() -> load(Optional.of(negative), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "phases.implement.merge_wait_seconds must be a whole number from 0 to 86400, not -1")
+                .hasMessageContaining("line 3");
+        Path elsewhere = write("test-wait.yaml", "phases:\n  test:\n    merge_wait_seconds: 10\n");
+        assertThatThrownBy(() -> load(Optional.of(elsewhere), Map.of(), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key phases.test.merge_wait_seconds");
+    }
 }

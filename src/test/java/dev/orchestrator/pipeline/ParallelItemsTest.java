@@ -14,6 +14,7 @@ import dev.orchestrator.agent.Role;
 import dev.orchestrator.project.Project;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
+import dev.orchestrator.workspace.GitCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Work items in parallel: each in its own worktree and branch, merged into main under the merge
  * lock, conflicts resolved by the fixer or kept on their branch, orphans set aside, a person's
- * changes in main never overwritten, and interrupted items resumed in their worktrees.
+ * changes in main never overwritten (a merge that would overwrite them waits), and interrupted
+ * items resumed in their worktrees.
  */
 class ParallelItemsTest {
     /** W1, W2 and W3 are independent; W4 needs all three. */
@@ -261,37 +263,51 @@ class ParallelItemsTest {
     }
 
     @ConcurrentTest
-    void personsUncommittedChangeInMain_isNeverOverwritten_theMergeWaitsAndSaysWhy() throws Exception {
-        String responses = Documents.plan("W1:1") + slowDevelopers(1000, "W1");
-        try (TestEngine t = engine(responses, Map.of())) {
+    void aChangeInMainTheMergeWouldOverwrite_makesItWaitNamingTheFile_andItGoesOnOnceStashed() throws Exception {
+        // W1 rewrites the requirements document, which the person is editing in the main checkout
+        String responses = Documents.plan("W1:1") + """
+                  - role: developer
+                    item: W1
+                    delay_ms: 1000
+                    files: {docs/requirements.md: "# Requirements, as W1 rewrote them\\n"}
+                """;
+        // a person is at the prompt: the merge waits as long as it takes, whatever merge_wait_seconds says
+        try (TestEngine t = engine(responses, Map.of("phases.implement.merge_wait_seconds", "1"))) {
             Project project = t.service.create("one small file", "one");
             CompletableFuture<RunOutcome> done = begin(t, project);
             awaitRunning(t, project, 1);
-            Path notes = project.workspace().resolve("notes.txt");
             Path requirements = project.workspace().resolve("docs/requirements.md");
-            Files.writeString(notes, "my own notes\n");
-            Files.writeString(requirements, Files.readString(requirements) + "\nA line the person added.\n");
+            String edited = Files.readString(requirements) + "\nA line the person added.\n";
+            Files.writeString(requirements, edited);
 
             await().atMost(WAIT).until(() -> progress(t).contains("its merge waits"));
-            assertThat(progress(t)).contains("has uncommitted changes (", "notes.txt", "commit or stash them");
-            // it keeps waiting while the changes are there
-            await().during(Duration.ofMillis(1500))
+            assertThat(progress(t))
+                    .contains("W1 passed its review; its merge waits: merging would overwrite your uncommitted"
+                            + " changes in docs/requirements.md (in " + project.workspace()
+                            + "); commit or stash them and the merge goes on");
+            // it keeps waiting while the change is there, says so once, and overwrites nothing
+            await().during(Duration.ofMillis(2500))
                     .atMost(WAIT)
                     .until(() -> item(t, project, "W1").status() == WorkItemStatus.IN_PROGRESS);
-            assertThat(Files.readString(notes)).isEqualTo("my own notes\n");
+            assertThat(Files.readString(requirements)).isEqualTo(edited);
+            assertThat(progress(t).lines().filter(line -> line.contains("its merge waits")))
+                    .hasSize(1);
             assertThat(t.engine.services().board().running(project.id()))
                     .extracting(ActivityBoard.Entry::activity)
-                    .anyMatch(a -> a.startsWith("merge waits"));
+                    .anyMatch(a -> a.startsWith("merge waits: merging would overwrite"));
+            assertThat(events(t, project, "merge_waiting"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.path("reason").asString()).contains("docs/requirements.md"));
 
-            // the person commits their work; the merge goes on
-            Runs.git(project).commitAll("my notes", false);
+            // the person stashes their change; the merge goes on
+            GitCli.lines(project.workspace(), "-c", "user.name=Person", "-c", "user.email=p@x", "stash");
             assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .as(progress(t))
                     .isEqualTo(RunOutcome.COMPLETED);
-            assertThat(Files.readString(notes)).isEqualTo("my own notes\n");
-            assertThat(Files.readString(requirements)).contains("A line the person added.");
-            assertThat(commits(project)).contains("my notes", "W1: Build W1");
+            assertThat(progress(t)).contains("W1 nothing is in its way any more; merging");
+            assertThat(commits(project)).contains("W1: Build W1");
             assertThat(item(t, project, "W1").status()).isEqualTo(WorkItemStatus.DONE);
+            assertThat(GitCli.lines(project.workspace(), "stash", "list")).hasSize(1);
         }
     }
 

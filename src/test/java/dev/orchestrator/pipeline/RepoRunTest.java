@@ -1,5 +1,6 @@
 package dev.orchestrator.pipeline;
 
+import static dev.orchestrator.pipeline.Runs.events;
 import static dev.orchestrator.pipeline.Runs.item;
 import static dev.orchestrator.pipeline.Runs.phase;
 import static dev.orchestrator.pipeline.Runs.progress;
@@ -11,9 +12,11 @@ import dev.orchestrator.config.PhaseName;
 import dev.orchestrator.process.ChildProcesses;
 import dev.orchestrator.project.PhaseStatus;
 import dev.orchestrator.project.Project;
+import dev.orchestrator.project.ProjectStatus;
 import dev.orchestrator.work.NewWorkItem;
 import dev.orchestrator.work.WorkItemStatus;
 import dev.orchestrator.workspace.Git;
+import dev.orchestrator.workspace.GitCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,5 +142,87 @@ class RepoRunTest {
             assertThat(other.name()).isEqualTo("team-M1-2");
         }
         assertThat(Calls.in(home).of(Role.DEVELOPER, "ISSUE-1")).hasSize(1);
+    }
+
+    @ConcurrentTest
+    void untrackedAndUnrelatedChangedFilesInTheCheckout_doNotHoldTheMerges_andAreLeftAsTheyWere() throws Exception {
+        Git git = teamRepository();
+        Files.writeString(repo.resolve("CONTRIBUTING.md"), "Be kind.\n");
+        git.commitAll("How to contribute", false);
+        // a person's own files: an untracked note, an edit, and a staged edit, none of which an issue touches
+        Files.writeString(repo.resolve("NOTES.local"), "my notes\n");
+        Files.writeString(repo.resolve("README.md"), "# The team's project\n\nDraft of a new section.\n");
+        Files.writeString(repo.resolve("CONTRIBUTING.md"), "Be kind. Write tests.\n");
+        GitCli.lines(repo, "add", "CONTRIBUTING.md");
+        try (TestEngine t = engine("")) {
+            Project project = t.engine.openRepoRun(repoRun(true), "team-M1", "Milestone M1", issues(), "{}");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(progress(t)).doesNotContain("its merge waits");
+            assertThat(git.log(10)).containsSubsequence("ISSUE-2: Add a printer", "ISSUE-1: Add a parser");
+            assertThat(repo.resolve("scripted/ISSUE-2.txt")).isRegularFile();
+            assertThat(repo.resolve("NOTES.local")).hasContent("my notes");
+            assertThat(repo.resolve("README.md")).hasContent("# The team's project\n\nDraft of a new section.");
+            assertThat(repo.resolve("CONTRIBUTING.md")).hasContent("Be kind. Write tests.");
+            assertThat(GitCli.lines(repo, "status", "--porcelain", "--untracked-files=all"))
+                    .containsExactlyInAnyOrder("?? NOTES.local", " M README.md", "M  CONTRIBUTING.md");
+        }
+    }
+
+    @ConcurrentTest
+    void unattended_aMergeHeldUpLongerThanMergeWaitSeconds_pausesWithTheInstruction_andTheNextRunOnlyMerges()
+            throws Exception {
+        Git git = teamRepository();
+        // ISSUE-1 rewrites the README, which the person has changed and not committed
+        String responses = """
+                  - role: developer
+                    item: ISSUE-1
+                    files: {README.md: "# The team's project, parsed\\n"}
+                """;
+        Files.writeString(repo.resolve("README.md"), "# The team's project, my draft\n");
+        Path script = Calls.script(home, "responses:\n" + responses);
+        Map<String, String> settings = Map.of("autonomy", "full", "phases.implement.merge_wait_seconds", "1");
+        Project project;
+        try (TestEngine t = TestEngine.unattended(home, script, settings)) {
+            project = t.engine.openRepoRun(repoRun(true), "team-M1", "Milestone M1", issues(), "{}");
+
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.WAITING);
+
+            assertThat(Runs.status(t, project)).isEqualTo(ProjectStatus.PAUSED);
+            String reason = t.engine.pauseReason(project.id()).orElseThrow();
+            assertThat(reason)
+                    .contains("ISSUE-1 passed its review, but its merge into trunk waited 1 s"
+                            + " (phases.implement.merge_wait_seconds) with no one at a prompt: merging would"
+                            + " overwrite your uncommitted changes in README.md (in " + repo + ")")
+                    .contains("Commit or stash them, then run the same command again (orchestrator run"
+                            + " --milestone=M1)")
+                    .contains("the reviewed work is on branch orchestrator/ISSUE-1 and only its merge is left");
+            assertThat(events(t, project, "merge_waiting")).hasSize(1);
+            assertThat(events(t, project, "project_paused"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.path("reason").asString()).isEqualTo(reason));
+            assertThat(progress(t)).contains("[implement] paused: " + reason);
+            // the person's change is untouched; the issue's reviewed commit waits on its branch
+            assertThat(repo.resolve("README.md")).hasContent("# The team's project, my draft");
+            assertThat(git.log(1)).containsExactly("Initial commit");
+            assertThat(item(t, project, "ISSUE-1").status()).isEqualTo(WorkItemStatus.IN_PROGRESS);
+            assertThat(item(t, project, "ISSUE-2").status()).isEqualTo(WorkItemStatus.TODO);
+            assertThat(git.subject(git.branchHead("orchestrator/ISSUE-1").orElseThrow()))
+                    .isEqualTo("ISSUE-1: Add a parser");
+        }
+
+        // the person puts their draft away; the same run again only merges ISSUE-1, then does ISSUE-2
+        GitCli.lines(repo, "-c", "user.name=Person", "-c", "user.email=p@x", "stash");
+        try (TestEngine t = TestEngine.unattended(home, script, settings)) {
+            assertThat(run(t, project)).as(progress(t)).isEqualTo(RunOutcome.COMPLETED);
+
+            assertThat(progress(t)).contains("ISSUE-1 passed its review before the interruption; merging it");
+            assertThat(git.log(10)).containsSubsequence("ISSUE-2: Add a printer", "ISSUE-1: Add a parser");
+            assertThat(repo.resolve("README.md")).hasContent("# The team's project, parsed");
+            assertThat(Runs.status(t, project)).isEqualTo(ProjectStatus.COMPLETED);
+        }
+        assertThat(Calls.in(home).of(Role.DEVELOPER, "ISSUE-1")).hasSize(1);
+        assertThat(Calls.in(home).of(Role.REVIEWER, "ISSUE-1")).hasSize(1);
     }
 }

@@ -43,7 +43,8 @@ public final class TestEngine implements AutoCloseable {
             Map<String, String> settings,
             Optional<PhaseName> failAt,
             InstantSource clock,
-            Optional<dev.orchestrator.agent.Agent> fallback) {
+            Optional<dev.orchestrator.agent.Agent> fallback,
+            boolean unattended) {
         this.home = home;
         List<ConfigLoader.FlagSetting> flags = new ArrayList<>();
         settings.forEach((key, value) -> flags.add(new ConfigLoader.FlagSetting(key, value, "--set " + key)));
@@ -74,7 +75,8 @@ public final class TestEngine implements AutoCloseable {
                 children,
                 failAt,
                 listeners,
-                new ActivityBoard());
+                new ActivityBoard(),
+                unattended);
         this.engine = new Engine(services, listeners, new ProjectExport(database)::export);
     }
 
@@ -92,7 +94,18 @@ public final class TestEngine implements AutoCloseable {
         all.put("workspace", home.resolve("workspace").toString());
         all.put("recovery.shutdown_grace_seconds", "2");
         all.putAll(settings);
-        return new TestEngine(home, all, failAt, clock, Optional.empty());
+        return new TestEngine(home, all, failAt, clock, Optional.empty(), false);
+    }
+
+    /** As {@link #start}, but as a batch run (generate, --resume, run --milestone): no person is at a prompt. */
+    public static TestEngine unattended(Path home, Path script, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("agent.backend", "scripted");
+        all.put("agent.script", script.toString());
+        all.put("workspace", home.resolve("workspace").toString());
+        all.put("recovery.shutdown_grace_seconds", "2");
+        all.putAll(settings);
+        return new TestEngine(home, all, Optional.empty(), InstantSource.system(), Optional.empty(), true);
     }
 
     /** As above, with {@code fallback} as the backend used when the scripted one has failed for good. */
@@ -104,7 +117,7 @@ public final class TestEngine implements AutoCloseable {
         all.put("workspace", home.resolve("workspace").toString());
         all.put("recovery.shutdown_grace_seconds", "2");
         all.putAll(settings);
-        return new TestEngine(home, all, Optional.empty(), InstantSource.system(), Optional.of(fallback));
+        return new TestEngine(home, all, Optional.empty(), InstantSource.system(), Optional.of(fallback), false);
     }
 
     /** Writes a script file in {@code folder} and returns its path. */

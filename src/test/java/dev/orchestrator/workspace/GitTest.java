@@ -323,4 +323,96 @@ class GitTest {
         }
         assertThat(dir.resolve(".git/index.lock")).doesNotExist();
     }
+
+    /** A branch {@code item} one commit ahead of main: a.txt changed, new.txt added. */
+    private String itemAhead(Git git) throws IOException {
+        write(dir, "a.txt", "a\n");
+        write(dir, "b.txt", "b\n");
+        write(dir, "c.txt", "c\n");
+        git.commitAll("Add a, b and c", false);
+        Git item = git.addWorktree(dir.resolve(".orchestrator/worktrees/item"), "item", git.head());
+        write(item.folder(), "a.txt", "a by the item\n");
+        write(item.folder(), "new.txt", "new by the item\n");
+        return item.commitAll("The item's work", false);
+    }
+
+    @Test
+    void fastForward_goesPastChangedStagedAndUntrackedFilesItDoesNotTouch_andLeavesThemAsTheyWere() throws IOException {
+        Git git = newRepository();
+        String tip = itemAhead(git);
+        write(dir, "NOTES.local", "my notes\n");
+        write(dir, "b.txt", "b, changed by the person\n");
+        write(dir, "c.txt", "c, staged by the person\n");
+        GitCli.lines(dir, "add", "c.txt");
+
+        assertThat(git.fastForward(tip)).isEqualTo(new Git.FastForward.Moved());
+
+        assertThat(git.head()).isEqualTo(tip);
+        assertThat(dir.resolve("a.txt")).hasContent("a by the item");
+        assertThat(dir.resolve("new.txt")).hasContent("new by the item");
+        assertThat(dir.resolve("NOTES.local")).hasContent("my notes");
+        assertThat(dir.resolve("b.txt")).hasContent("b, changed by the person");
+        assertThat(dir.resolve("c.txt")).hasContent("c, staged by the person");
+        // still untracked, still changed, still staged
+        assertThat(GitCli.lines(dir, "status", "--porcelain", "--untracked-files=all"))
+                .containsExactlyInAnyOrder("?? NOTES.local", " M b.txt", "M  c.txt");
+    }
+
+    @Test
+    void fastForward_thatWouldOverwriteThePersonsFiles_movesNothingAndNamesEachOne() throws IOException {
+        Git git = newRepository();
+        String tip = itemAhead(git);
+        String before = git.head();
+        write(dir, "a.txt", "a, changed by the person\n");
+        write(dir, "new.txt", "the person's own new.txt\n");
+
+        assertThat(git.fastForward(tip))
+                .isEqualTo(new Git.FastForward.WouldOverwrite(List.of("a.txt"), List.of("new.txt")));
+
+        assertThat(git.head()).isEqualTo(before);
+        assertThat(dir.resolve("a.txt")).hasContent("a, changed by the person");
+        assertThat(dir.resolve("new.txt")).hasContent("the person's own new.txt");
+
+        // a staged change counts as a change: git would overwrite it too
+        Files.delete(dir.resolve("new.txt"));
+        GitCli.lines(dir, "add", "a.txt");
+        assertThat(git.fastForward(tip)).isEqualTo(new Git.FastForward.WouldOverwrite(List.of("a.txt"), List.of()));
+        assertThat(git.head()).isEqualTo(before);
+        assertThat(GitCli.lines(dir, "status", "--porcelain")).containsExactly("M  a.txt");
+    }
+
+    @Test
+    void fastForward_refusedForAnotherReason_saysWhatGitSaid() throws IOException {
+        Git git = newRepository();
+        String tip = itemAhead(git);
+        Files.writeString(dir.resolve(".git/index.lock"), ""); // as a git killed mid-way leaves it
+
+        assertThat(git.fastForward(tip))
+                .isInstanceOfSatisfying(
+                        Git.FastForward.Refused.class,
+                        refused -> assertThat(refused.said()).contains("index.lock"));
+        assertThat(dir.resolve("a.txt")).hasContent("a");
+    }
+
+    @Test
+    void overwritten_readsEveryListGitPrints_withNamesAsWritten() {
+        String said = """
+                error: Your local changes to the following files would be overwritten by merge:
+                \tsrc/app.py
+                \tdocs/caf\u00e9 notes.md
+                Please commit your changes or stash them before you merge.
+                error: The following untracked working tree files would be removed by merge:
+                \tbuild/out.txt
+                Please move or remove them before you merge.
+                error: Updating the following directories would lose untracked files in them:
+                \tgenerated
+                Aborting
+                """;
+
+        assertThat(Git.overwritten(said))
+                .isEqualTo(new Git.FastForward.WouldOverwrite(
+                        List.of("src/app.py", "docs/caf\u00e9 notes.md"), List.of("build/out.txt", "generated")));
+        assertThat(Git.overwritten("fatal: Not possible to fast-forward, aborting.\n"))
+                .isEqualTo(new Git.FastForward.WouldOverwrite(List.of(), List.of()));
+    }
 }
