@@ -70,6 +70,12 @@ final class Batch {
                 return 0;
             }
         }
+        List<Engine.KeptWorking> kept = engine.keptWorking().stream()
+                .filter(k -> ids.contains(k.project()))
+                .toList();
+        if (!kept.isEmpty()) {
+            say(Engine.describe(kept));
+        }
         return run(ids);
     }
 
@@ -122,13 +128,27 @@ final class Batch {
 
     private void stop(String which) {
         if (!signal.compareAndSet(null, which)) {
+            if (which.equals("INT")) {
+                // a second Ctrl+C: the agents are not waited for any longer
+                say("Ctrl+C again: ending the agents now");
+                engine.supervisor().hurry();
+            }
             return;
+        }
+        if (which.equals("INT")) {
+            say("Ctrl+C: stopping gracefully (Ctrl+C again ends the agents at once)");
         }
         Duration grace =
                 Duration.ofSeconds(engine.services().config().recovery().shutdownGraceSeconds());
         Thread.ofPlatform()
                 .name("graceful-stop")
-                .start(() -> engine.supervisor().stopAll(grace, this::say));
+                .start(() -> engine.supervisor()
+                        .stopAll(
+                                grace,
+                                this::say,
+                                ids -> ids.size() == 1
+                                        ? "to carry on: orchestrator --resume " + ids.getFirst()
+                                        : "to carry on: orchestrator --resume (every stopped project)"));
     }
 
     private int report(Map<ProjectId, RunOutcome> outcomes) {

@@ -54,6 +54,9 @@ public final class Main {
         Terminal open() throws IOException;
     }
 
+    /** Ends the JVM at once, skipping shutdown hooks and close(); tests replace it. */
+    static java.util.function.IntConsumer halt = code -> Runtime.getRuntime().halt(code);
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -241,7 +244,7 @@ public final class Main {
             try {
                 var setup = new Repl.Setup(
                         Version.current(), database.file(), home.logFile(), warnings, !isInteractive(), environment);
-                new Repl(
+                Repl.Exit exit = new Repl(
                                 session,
                                 service,
                                 engine,
@@ -250,6 +253,14 @@ public final class Main {
                                 InstantSource.system(),
                                 setup)
                         .run();
+                if (exit == Repl.Exit.DETACH) {
+                    // Nothing is closed on the way out: the agents go on, their calls stay running
+                    // in the store, and the next start adopts them (as after a kill -9, by design).
+                    session.writer().flush();
+                    log.info("detached; the running agents keep working");
+                    LogbackConfigurator.stop();
+                    halt.accept(0);
+                }
             } finally {
                 Signals.unregister("TERM", term);
             }

@@ -85,6 +85,13 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
         return encoder;
     }
 
+    /** Flushes and closes the log, for a process about to end without its shutdown hooks. */
+    public static void stop() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
     /** {@code %rmsg}: the message with secrets masked. */
     public static final class RedactingMessageConverter extends MessageConverter {
         @Override

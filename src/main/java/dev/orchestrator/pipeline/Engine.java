@@ -55,6 +55,79 @@ public final class Engine implements AutoCloseable {
                 .filter(reason -> !reason.isBlank());
     }
 
+    /** An agent that kept working while no Orchestrator watched it: still running, or finished with an answer. */
+    public record KeptWorking(ProjectId project, String label, boolean running) {}
+
+    /**
+     * The agents of projects nobody runs now (their Orchestrator died, was killed or detached) that
+     * kept working meanwhile: still running, or ended with an answer in their output. Resuming
+     * those projects adopts them.
+     */
+    public List<KeptWorking> keptWorking() {
+        List<KeptWorking> kept = new java.util.ArrayList<>();
+        for (ProjectId id : supervisor.interrupted()) {
+            for (OpenSession session : services.store().openSessions(id)) {
+                if (session.logFile().isEmpty()) {
+                    continue;
+                }
+                Optional<dev.orchestrator.process.AgentProcess> process =
+                        session.process(session.logFile().get());
+                if (process.isEmpty()) {
+                    continue;
+                }
+                if (process.get().running()) {
+                    kept.add(new KeptWorking(id, session.label(), true));
+                } else if (backend(session.runner())
+                        .filter(agent -> agent.answered(process.get().output()))
+                        .isPresent()) {
+                    kept.add(new KeptWorking(id, session.label(), false));
+                }
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * {@code 2 agents kept working while Orchestrator was closed: W1 developer (finished, adopted),
+     * W3 reviewer (still running, followed)}; the project is named when there are several.
+     */
+    public static String describe(List<KeptWorking> kept) {
+        boolean several = kept.stream().map(KeptWorking::project).distinct().count() > 1;
+        return kept.size() + (kept.size() == 1 ? " agent" : " agents") + " kept working while Orchestrator was closed: "
+                + String.join(
+                        ", ",
+                        kept.stream()
+                                .map(k -> (several ? "project " + k.project() + " " : "")
+                                        + k.label()
+                                        + (k.running() ? " (still running, followed)" : " (finished, adopted)"))
+                                .toList());
+    }
+
+    /**
+     * The calls running in the projects this process runs, as {@code /detach} leaves them: their
+     * agents go on, and the next start adopts them.
+     */
+    public List<String> detach() {
+        List<String> working = new java.util.ArrayList<>();
+        boolean several = supervisor.runningProjects().size() > 1;
+        for (ProjectId id : supervisor.runningProjects()) {
+            for (OpenSession session : services.store().openSessions(id)) {
+                if (session.pid().isPresent()) {
+                    working.add((several ? "project " + id + " " : "") + session.label());
+                }
+            }
+        }
+        services.processes().freeze();
+        return working;
+    }
+
+    private Optional<dev.orchestrator.agent.Agent> backend(String runner) {
+        if (services.agent().name().equals(runner)) {
+            return Optional.of(services.agent());
+        }
+        return services.fallback().filter(f -> f.name().equals(runner));
+    }
+
     /** What agent calls cost, and the limits a person set. */
     public AgentLedger ledger() {
         return services.ledger();

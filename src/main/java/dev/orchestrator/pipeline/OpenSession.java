@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param logFile the readable copy of its output, once recorded
  * @param offset how far its output had been read and reported
  * @param usage what its usage came to as recorded so far
+ * @param adopted how a later Orchestrator took it over ({@code followed}, {@code harvested}), if one did
  */
 public record OpenSession(
         long id,
@@ -40,7 +41,8 @@ public record OpenSession(
         Optional<Path> logFile,
         long offset,
         Usage usage,
-        Instant startedAt) {
+        Instant startedAt,
+        Optional<String> adopted) {
     public OpenSession {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(item, "item");
@@ -53,6 +55,7 @@ public record OpenSession(
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(adopted, "adopted");
     }
 
     /** The agent's process, with its output beside {@code logFile}; empty for a backend that runs none. */

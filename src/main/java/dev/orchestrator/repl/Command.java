@@ -8,7 +8,9 @@ interface Command {
     /** What the REPL does after a command. */
     enum Outcome {
         CONTINUE,
-        QUIT
+        QUIT,
+        /** Leave at once; running agents finish their calls on their own and the next start adopts them. */
+        DETACH
     }
 
     /**

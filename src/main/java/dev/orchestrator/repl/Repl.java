@@ -92,6 +92,7 @@ public final class Repl {
                 new ExportCommand(),
                 new BudgetCommand(),
                 new AgentsCommand(),
+                new DetachCommand(),
                 new QuitCommand()));
         this.session = new Session(projects, terminal, style, clock, commands, engine, setup.environment());
         DefaultParser parser = new DefaultParser();
@@ -115,18 +116,31 @@ public final class Repl {
         this.listener = new ReplListener(session, reader);
     }
 
+    /** How the person left. */
+    public enum Exit {
+        /** Running projects were stopped gracefully; everything is saved. */
+        QUIT,
+        /**
+         * At once, leaving the running agents to finish their calls: the caller must end the
+         * process now, without closing anything (the next start adopts the agents).
+         */
+        DETACH
+    }
+
     /** Runs the session until the person leaves. */
-    public void run() {
+    public Exit run() {
         session.engine().listeners().add(listener);
         try {
-            loop();
+            return loop();
         } finally {
             session.engine().listeners().remove(listener);
         }
     }
 
-    private void loop() {
-        printBanner();
+    private Exit loop() {
+        List<Engine.KeptWorking> kept = keptWorking();
+        printBanner(kept);
+        resumeKeptWorking(kept);
         warmUp();
         String prompt = session.style().bold(session.style().promptMark()) + " ";
         while (true) {
@@ -143,13 +157,51 @@ public final class Repl {
             }
             lastInterrupt = null;
             echo(line);
-            if (handle(printable(line)) == Command.Outcome.QUIT) {
+            Command.Outcome outcome = handle(printable(line));
+            if (outcome == Command.Outcome.QUIT) {
                 break;
+            }
+            if (outcome == Command.Outcome.DETACH) {
+                detach();
+                return Exit.DETACH;
             }
             session.flush();
         }
         stopRunning();
         session.println(session.style().dim("Everything is saved in " + setup.database() + ". Bye."));
+        session.flush();
+        return Exit.QUIT;
+    }
+
+    /** Leaves the running agents at work: nothing new starts, and the next start adopts them. */
+    private void detach() {
+        List<String> working = session.engine().detach();
+        session.println(
+                working.isEmpty()
+                        ? "Detached; no agent was at work. Everything is saved in " + setup.database() + "."
+                        : "Detached: " + working.size() + (working.size() == 1 ? " agent keeps" : " agents keep")
+                                + " working (" + String.join(", ", working) + "); the next start of Orchestrator"
+                                + " adopts " + (working.size() == 1 ? "it" : "them")
+                                + ". Everything else is saved in " + setup.database() + ".");
+        session.flush();
+    }
+
+    /**
+     * Projects whose agents kept working while no Orchestrator watched (it was killed, crashed or
+     * detached) carry on at once, so those agents are followed again and their answers taken.
+     */
+    private void resumeKeptWorking(List<Engine.KeptWorking> kept) {
+        if (kept.isEmpty()) {
+            return;
+        }
+        session.println(session.style().yellow(Engine.describe(kept)));
+        for (ProjectId id : kept.stream().map(k -> k.project()).distinct().toList()) {
+            var start = session.engine().supervisor().start(id);
+            if (start instanceof dev.orchestrator.pipeline.Supervisor.Start.Started) {
+                session.foreground(id);
+                session.println("  Project " + id + " carries on; /status " + id + " shows it.");
+            }
+        }
         session.flush();
     }
 
@@ -340,10 +392,26 @@ public final class Repl {
 
     // ---- banner ------------------------------------------------------------------------------
 
-    /** Projects whose run was cut off (a crash, a kill) and projects waiting for the person. */
-    private void reportInterrupted() {
+    /** The agents that kept working while no Orchestrator watched; none when they cannot be looked at. */
+    private List<Engine.KeptWorking> keptWorking() {
+        try {
+            return session.engine().keptWorking();
+        } catch (RuntimeException e) {
+            log.warn("looking for agents that kept working failed", e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Projects whose run was cut off (a crash, a kill) and projects waiting for the person; those
+     * whose agents kept working carry on by themselves and are not listed.
+     */
+    private void reportInterrupted(List<Engine.KeptWorking> kept) {
         Style style = session.style();
-        List<ProjectId> interrupted = session.engine().supervisor().interrupted();
+        List<ProjectId> carryOn = kept.stream().map(Engine.KeptWorking::project).toList();
+        List<ProjectId> interrupted = session.engine().supervisor().interrupted().stream()
+                .filter(id -> !carryOn.contains(id))
+                .toList();
         if (!interrupted.isEmpty()) {
             session.println(style.yellow(interrupted.size()
                             + (interrupted.size() == 1 ? " project was interrupted: " : " projects were interrupted: "))
@@ -353,7 +421,8 @@ public final class Repl {
         }
         for (Project project : session.projects().repository().recent(50)) {
             if ((project.status() == ProjectStatus.STOPPED || project.status() == ProjectStatus.PAUSED)
-                    && !interrupted.contains(project.id())) {
+                    && !interrupted.contains(project.id())
+                    && !carryOn.contains(project.id())) {
                 session.println("Project " + project.id() + " " + project.name() + " is "
                         + StatusText.label(project.status()) + ": /resume " + project.id() + " carries it on");
             }
@@ -384,7 +453,7 @@ public final class Repl {
         }
     }
 
-    private void printBanner() {
+    private void printBanner(List<Engine.KeptWorking> kept) {
         Style style = session.style();
         session.println(
                 style.bold("Orchestrator " + setup.version()) + " " + style.dot() + " database " + setup.database());
@@ -405,7 +474,7 @@ public final class Repl {
                             .orElse("a script")
                     + "; no real coding agent runs.");
         }
-        reportInterrupted();
+        reportInterrupted(kept);
         StatusCounts counts = session.projects().repository().counts();
         if (counts.total() == 0) {
             session.println("No projects yet. Type an idea to start one, or /help to see what you can do.");

@@ -62,6 +62,7 @@ final class StatusCommand implements Command {
                         ? "none yet (the task breakdown phase creates them)"
                         : summary.itemsDone() + " of " + summary.itemsTotal() + " done");
         running(project, session, now);
+        agents(project, session, now);
         session.engine().store().phases(project.id()).stream()
                 .filter(p -> p.status() == dev.orchestrator.project.PhaseStatus.FAILED
                         && p.error().isPresent())
@@ -131,6 +132,32 @@ final class StatusCommand implements Command {
                     + entry.map(e -> " " + session.style().dot() + " " + e.activity() + " "
                                     + session.style().dim("(" + Times.ago(e.since(), now) + ")"))
                             .orElse("");
+            field(session, label, wrap(line, session.width() - LABEL_WIDTH - 2));
+            label = "";
+        }
+    }
+
+    /**
+     * The agent calls running now, with their process and whether they were adopted from an
+     * earlier Orchestrator; a call nobody follows is one that kept working while Orchestrator was
+     * closed, and resuming the project adopts it.
+     */
+    private static void agents(Project project, Session session, Instant now) {
+        boolean followed = session.engine().supervisor().isRunning(project.id());
+        String label = "Agents";
+        for (dev.orchestrator.pipeline.OpenSession call :
+                session.engine().store().openSessions(project.id())) {
+            String line = call.label()
+                    + call.pid().map(pid -> ", pid " + pid).orElse("")
+                    + ", started " + Times.ago(call.startedAt(), now)
+                    + call.adopted()
+                            .map(how ->
+                                    " " + session.style().dot() + " adopted from an earlier Orchestrator (" + how + ")")
+                            .orElse("")
+                    + (followed
+                            ? ""
+                            : " " + session.style().dot() + " no Orchestrator follows it; /resume " + project.id()
+                                    + " adopts it");
             field(session, label, wrap(line, session.width() - LABEL_WIDTH - 2));
             label = "";
         }

@@ -736,7 +736,8 @@ public final class SqlitePipelineStore implements PipelineStore {
                                     session.getCacheReadTokens(),
                                     session.getCacheWriteTokens(),
                                     session.getCostMicros()),
-                            session.getStartedAt());
+                            session.getStartedAt(),
+                            Optional.ofNullable(session.getAdoptedHow()));
                 }));
     }
 
