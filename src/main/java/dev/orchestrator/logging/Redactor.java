@@ -29,6 +29,12 @@ public final class Redactor {
             "(?i)((?:[A-Z0-9_]*(?:api[_-]?key|secret|token|password|passwd|credential)[A-Z0-9_]*|authorization)"
                     + "\"?\\s*[:=]\\s*\"?(?:bearer\\s+|basic\\s+)?)([^\\s\"',;}]{4,})");
 
+    /** A plain number, which as the value of a {@link #COUNT_NAME} is a count, not a secret. */
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+");
+
+    /** A name that counts tokens ({@code input_tokens}, {@code cache_read_input_tokens}). */
+    private static final Pattern COUNT_NAME = Pattern.compile("(?i)tokens\"?\\s*[:=]");
+
     /** One of these is in every name {@link #ASSIGNMENT} matches ("passw" covers password and passwd). */
     private static final List<String> SECRET_NAME_WORDS =
             List.of("key", "secret", "token", "passw", "credential", "authorization");
@@ -51,8 +57,11 @@ public final class Redactor {
         StringBuilder out = new StringBuilder(result.length());
         while (assignment.find()) {
             String value = assignment.group(2);
-            assignment.appendReplacement(
-                    out, Matcher.quoteReplacement(assignment.group(1) + (value.equals(MASK) ? value : MASK)));
+            // a count of tokens is no secret: "input_tokens":1234 stays readable in an agent's log
+            boolean count = COUNT_NAME.matcher(assignment.group(1)).find()
+                    && NUMBER.matcher(value).matches();
+            boolean secret = !value.equals(MASK) && !count;
+            assignment.appendReplacement(out, Matcher.quoteReplacement(assignment.group(1) + (secret ? MASK : value)));
         }
         assignment.appendTail(out);
         return out.toString();

@@ -30,6 +30,15 @@ class RedactorTest {
     }
 
     @Test
+    void redact_leavesTokenCountsAlone_butNotSecretsNamedLikeThem() {
+        String usage = "{\"usage\":{\"input_tokens\":1234,\"cache_read_input_tokens\":0,\"output_tokens\":56}}";
+
+        assertThat(Redactor.redact(usage)).isEqualTo(usage);
+        assertThat(Redactor.redact("refresh_token: 12345678")).isEqualTo("refresh_token: [REDACTED]");
+        assertThat(Redactor.redact("\"access_tokens\": \"abcd1234\"")).isEqualTo("\"access_tokens\": \"[REDACTED]\"");
+    }
+
+    @Test
     void redact_leavesOrdinaryTextAlone() {
         String text = "Build a CLI that tracks tokens of appreciation; skip the key-value store";
         assertThat(Redactor.redact(text)).isEqualTo(text);
