@@ -64,38 +64,60 @@ class ClaudeKillsIT {
                         + ClaudeProjects.envYaml(api, dir));
         api.answer(answers());
         List<String> log = new ArrayList<>();
-        int exit = -1;
-        String lastOut = "";
+        List<Integer> exits = new ArrayList<>();
+        int killed = 0;
+        int runs = 0;
+        int project = 0;
         try (AgentWatch watch = new AgentWatch(dir)) {
-            for (int run = 0; run <= kills; run++) {
-                List<String> args = run == 0
-                        ? List.of("--autonomy", "full", "generate", "two files that say hi")
-                        : List.of("--autonomy", "full", "--resume", "1");
-                lastOut = "run-" + run + ".out";
-                Process jar = jar(home, lastOut, args).start();
-                if (run == kills) {
-                    assertThat(jar.waitFor(240, TimeUnit.SECONDS)).isTrue();
-                    exit = jar.exitValue();
-                    log.add("run " + run + ": to the end, exit " + exit);
-                    break;
+            // project after project (each a few minutes of agent work), until the kills are done
+            while (killed < kills) {
+                project++;
+                boolean fresh = true;
+                while (true) {
+                    List<String> args = fresh
+                            ? List.of("--autonomy", "full", "generate", "two files that say hi, batch " + project)
+                            : List.of("--autonomy", "full", "--resume", Integer.toString(project));
+                    String out = "run-" + (++runs) + ".out";
+                    Process jar = jar(home, out, args).start();
+                    if (killed == kills) {
+                        assertThat(jar.waitFor(240, TimeUnit.SECONDS)).isTrue();
+                        exits.add(jar.exitValue());
+                        log.add("project " + project + ", run " + runs + ": to the end, exit " + jar.exitValue()
+                                + (jar.exitValue() == 0 ? "" : "\n" + Files.readString(dir.resolve(out))));
+                        break;
+                    }
+                    if (fresh) {
+                        // the kills are about agent calls: the first one comes once the project exists
+                        int id = project;
+                        await().atMost(Duration.ofSeconds(60))
+                                .until(() -> !jar.isAlive()
+                                        || Files.exists(dir.resolve(out))
+                                                && Files.readString(dir.resolve(out))
+                                                        .contains("created project " + id));
+                        fresh = false;
+                    }
+                    long killAfter = 1_000 + random.nextInt(6_000);
+                    if (jar.waitFor(killAfter, TimeUnit.MILLISECONDS)) {
+                        exits.add(jar.exitValue());
+                        log.add("project " + project + ", run " + runs + ": ended by itself (exit "
+                                + jar.exitValue() + ") before the kill at " + killAfter + " ms"
+                                + (jar.exitValue() == 0 ? "" : "\n" + Files.readString(dir.resolve(out))));
+                        break;
+                    }
+                    jar.destroyForcibly();
+                    assertThat(jar.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                    killed++;
+                    boolean awaitAgents = random.nextBoolean();
+                    if (awaitAgents) {
+                        await().atMost(Duration.ofSeconds(60)).until(() -> !watch.anyRunning());
+                    }
+                    log.add("project " + project + ", run " + runs + ": SIGKILL " + killed + " after " + killAfter
+                            + " ms; "
+                            + (awaitAgents ? "started again once its agents had ended" : "started again at once"));
                 }
-                long killAfter = 1_500 + random.nextInt(6_000);
-                boolean ended = jar.waitFor(killAfter, TimeUnit.MILLISECONDS);
-                if (ended) {
-                    exit = jar.exitValue();
-                    log.add("run " + run + ": ended by itself (exit " + exit + ") before the kill at " + killAfter
-                            + " ms");
-                    break;
-                }
-                jar.destroyForcibly();
-                assertThat(jar.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                boolean awaitAgents = random.nextBoolean();
-                if (awaitAgents) {
-                    await().atMost(Duration.ofSeconds(60)).until(() -> !watch.anyRunning());
-                }
-                log.add("run " + run + ": SIGKILL after " + killAfter + " ms; "
-                        + (awaitAgents ? "started again once its agents had ended" : "started again at once"));
             }
+            log.add("SIGKILLs: " + killed + " over " + project + (project == 1 ? " project" : " projects") + ", " + runs
+                    + " runs of the jar");
             log.add("most agent calls at once in one folder: " + watch.mostAtOnce());
             assertThat(watch.mostAtOnce()).as(watch.report()).isLessThanOrEqualTo(1);
         }
@@ -107,11 +129,10 @@ class ClaudeKillsIT {
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target", "kills-" + seed + ".txt"), log);
 
-        String last = Files.readString(dir.resolve(lastOut));
-        assertThat(exit).as(String.join("\n", log) + "\n" + last).isZero();
-        assertThat(counts)
+        assertThat(exits).as(String.join("\n", log)).containsOnly(0);
+        assertThat(counts.keySet().stream().map(call -> call.substring(call.indexOf(' ') + 1)))
                 .as(String.join("\n", log))
-                .containsKeys(
+                .contains(
                         "requirements.v1",
                         "architecture.v1",
                         "work_plan.v1",
@@ -135,7 +156,8 @@ class ClaudeKillsIT {
             boolean scaffold = request.lastMessageText().contains("# Scaffold:")
                     || request.messageTexts().stream().anyMatch(t -> t.contains("# Scaffold:"));
             if (request.messageTexts().size() == 1 && !contract.isEmpty()) {
-                String call = contract + (scaffold ? " scaffold" : key.isEmpty() ? "" : " " + key);
+                String call =
+                        project(request) + " " + contract + (scaffold ? " scaffold" : key.isEmpty() ? "" : " " + key);
                 firstTurns.computeIfAbsent(call, c -> new AtomicInteger()).incrementAndGet();
             }
             pause();
@@ -170,6 +192,18 @@ class ClaudeKillsIT {
             }
             return usual.apply(request);
         };
+    }
+
+    /** The project a request is about: the workspace folder the CLI works in, or under. */
+    private static String project(Request request) {
+        Path cwd = ClaudeProjects.workingDirectory(request);
+        for (Path p = cwd; p != null && p.getParent() != null; p = p.getParent()) {
+            if (p.getParent().getFileName() != null
+                    && p.getParent().getFileName().toString().equals("workspace")) {
+                return p.getFileName().toString();
+            }
+        }
+        return cwd.toString();
     }
 
     private void pause() {
