@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -65,7 +66,11 @@ public final class AdoptionBench {
         first.waitFor(10, TimeUnit.SECONDS);
 
         long t0 = System.nanoTime();
-        Process second = start(java, jar, jvmOptions, home, dir.resolve("second.out"), "--resume", "1");
+        List<String> secondOptions = new ArrayList<>(jvmOptions);
+        // e.g. a flight recording of the adopting JVM: ADOPTION_BENCH_SECOND_OPTS=-XX:StartFlightRecording=...
+        Optional.ofNullable(System.getenv("ADOPTION_BENCH_SECOND_OPTS"))
+                .ifPresent(o -> secondOptions.addAll(List.of(o.split(" "))));
+        Process second = start(java, jar, secondOptions, home, dir.resolve("second.out"), "--resume", "1");
         long followed = -1;
         long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -85,7 +90,11 @@ public final class AdoptionBench {
             throw new IllegalStateException(
                     "the adopted agent's output was never followed: " + Files.readString(dir.resolve("second.out")));
         }
-        deleteTree(dir);
+        if (System.getenv("ADOPTION_BENCH_KEEP") == null) {
+            deleteTree(dir);
+        } else {
+            System.out.println("kept " + dir);
+        }
         return TimeUnit.NANOSECONDS.toMillis(followed - t0);
     }
 

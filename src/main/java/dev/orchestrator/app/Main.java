@@ -170,6 +170,14 @@ public final class Main {
                     new ActivityBoard(),
                     // the session waits for the person; a batch run has no one to wait for
                     !(cli.mode() instanceof Cli.Mode.Interactive));
+            if (!(cli.mode() instanceof Cli.Mode.Status) && !(cli.mode() instanceof Cli.Mode.Export)) {
+                // whether the agent can run (its program, version, login) takes a process: find out
+                // now, beside the rest of the start, not when the first project starts or adopts
+                Thread.ofVirtual().name("agent-check").start(() -> {
+                    services.agent().status();
+                    services.fallback().ifPresent(dev.orchestrator.agent.Agent::status);
+                });
+            }
             var export = new ProjectExport(database);
             try (Engine engine = new Engine(services, listeners, export::export)) {
                 return switch (cli.mode()) {

@@ -23,6 +23,11 @@ final class Preloader {
         "ch.qos.logback.core.rolling.RollingFileAppender",
         "ch.qos.logback.classic.PatternLayout",
         "tools.jackson.databind.json.JsonMapper",
+        // what a resume needs first when it adopts an agent that kept working
+        "dev.orchestrator.process.AgentRunner",
+        "dev.orchestrator.process.AgentProcess",
+        "dev.orchestrator.agent.claude.StreamJson",
+        "dev.orchestrator.agent.codex.CodexEvents",
     };
 
     private Preloader() {}

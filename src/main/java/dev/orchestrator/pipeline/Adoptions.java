@@ -128,10 +128,20 @@ final class Adoptions {
             Path logRoot,
             java.util.function.Function<OpenSession, Optional<Path>> lanes) {
         List<Adoption> adoptions = new ArrayList<>();
+        List<Adoption> started = new ArrayList<>();
         for (OpenSession session : open) {
-            Adoption adoption = followed.computeIfAbsent(
-                    session.id(), id -> start(services, project, session, logRoot, lanes.apply(session)));
+            Adoption adoption = followed.computeIfAbsent(session.id(), id -> {
+                Adoption fresh = start(services, project, session, logRoot, lanes.apply(session));
+                started.add(fresh);
+                return fresh;
+            });
             adoptions.add(adoption);
+        }
+        // recorded once their followers run: a commit is no reason to follow an agent later
+        for (Adoption adoption : started) {
+            if (adoption.follower != null) {
+                services.ledger().sessionAdopted(adoption.session.id(), adoption.wasRunning ? "followed" : "harvested");
+            }
         }
         return adoptions;
     }
@@ -201,7 +211,6 @@ final class Adoptions {
         OpenSession session = adoption.session;
         Optional<AgentLock> lock = takeOver(task.workDir(), process.token(), session);
         try {
-            services.ledger().sessionAdopted(session.id(), adoption.wasRunning ? "followed" : "harvested");
             adoption.tracker.activity(session.role().wireName()
                     + (adoption.wasRunning
                             ? " kept working while Orchestrator was closed; following it again (pid " + process.pid()

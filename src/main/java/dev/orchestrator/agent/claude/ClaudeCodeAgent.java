@@ -84,7 +84,8 @@ public final class ClaudeCodeAgent implements Agent {
         return new AgentStatus(name(), program, check.version(), model, check.problem());
     }
 
-    private ClaudeSetup.Check check() {
+    /** Synchronized: a start-up warm-up and the first caller share one check, not two processes. */
+    private synchronized ClaudeSetup.Check check() {
         Checked last = checked;
         if (last != null && System.nanoTime() - last.atNanos() < CHECK_TTL.toNanos()) {
             return last.check();

@@ -98,7 +98,7 @@ public final class CodexAgent implements Agent {
 
     /** Checked at most every 30 s: the program, {@code codex --version}, and credentials. */
     @Override
-    public AgentStatus status() {
+    public synchronized AgentStatus status() {
         CachedStatus current = cached;
         if (current == null || System.nanoTime() - current.checkedNanos() > STATUS_TTL_NANOS) {
             current = new CachedStatus(installation.status(name(), config.model()), System.nanoTime());
