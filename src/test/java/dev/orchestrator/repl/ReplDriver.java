@@ -39,6 +39,7 @@ final class ReplDriver implements AutoCloseable {
     private final Terminal terminal;
     private final Thread thread;
     private volatile Throwable failure;
+    private volatile Repl.Exit exit;
 
     ReplDriver(Path home) throws IOException {
         this(home, "responses: []\n", Map.of());
@@ -71,7 +72,7 @@ final class ReplDriver implements AutoCloseable {
                         "9.9.9", database.file(), home.resolve("logs/orchestrator.log"), List.of(), true, Map.of()));
         this.thread = Thread.ofPlatform().name("repl-under-test").start(() -> {
             try {
-                repl.run();
+                exit = repl.run();
             } catch (Throwable t) {
                 failure = t;
             }
@@ -105,6 +106,11 @@ final class ReplDriver implements AutoCloseable {
         if (failure != null) {
             throw new AssertionError("the REPL failed", failure);
         }
+    }
+
+    /** How the session ended; null while it runs. */
+    Repl.Exit exit() {
+        return exit;
     }
 
     boolean isRunning() {

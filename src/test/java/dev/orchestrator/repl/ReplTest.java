@@ -275,6 +275,34 @@ class ReplTest {
     }
 
     @Test
+    void detach_leavesAtOnce_sayingNoAgentWasAtWork() throws Exception {
+        start().type("/detach");
+
+        repl.awaitExit();
+        assertThat(repl.exit()).isEqualTo(Repl.Exit.DETACH);
+        assertThat(repl.output()).contains("Detached; no agent was at work. Everything is saved in");
+    }
+
+    @Test
+    void quitDetach_isDetach_andQuitWithAnythingElseExplains() throws Exception {
+        start().type("/quit --now").awaitOutput("/quit takes nothing, or --detach");
+        assertThat(repl.isRunning()).isTrue();
+
+        repl.type("/quit --detach");
+
+        repl.awaitExit();
+        assertThat(repl.exit()).isEqualTo(Repl.Exit.DETACH);
+    }
+
+    @Test
+    void quit_endsTheSessionAsAQuit() throws Exception {
+        start().type("/quit");
+
+        repl.awaitExit();
+        assertThat(repl.exit()).isEqualTo(Repl.Exit.QUIT);
+    }
+
+    @Test
     void history_isKeptAcrossSessions() throws Exception {
         start().type("/projects").awaitOutput("No projects yet. Type an idea to start one, for example");
         repl.type("/quit");

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * an interruption continues its session, which is no new first turn.
  *
  * <p>{@code -Dkills.count=N} (default 4; {@code scripts/bench-adoption} runs 20) and {@code
- * -Dkills.seed=S} choose the run; the figures go to {@code target/kills-<seed>.txt}.
+ * -Dkills.seed=S} choose the run, {@code -Dkills.jar=PATH} another build of the jar (for a before
+ * figure); the figures go to {@code target/kills-<seed>.txt}.
  */
 class ClaudeKillsIT {
     private static final Pattern ITEM = Pattern.compile("(?m)^# (?:Review )?(W\\d+): ");
@@ -222,7 +223,7 @@ class ClaudeKillsIT {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                System.getProperty("orchestrator.jar", "target/orchestrator.jar")));
+                System.getProperty("kills.jar", System.getProperty("orchestrator.jar", "target/orchestrator.jar"))));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())

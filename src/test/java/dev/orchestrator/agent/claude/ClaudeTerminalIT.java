@@ -135,6 +135,7 @@ class ClaudeTerminalIT {
                 assertThat(terminal.screen())
                         .contains("W1 developer (still running, followed)")
                         .contains("W2 developer (still running, followed)");
+                terminal.type("/status 1").await("adopted from an earlier Orchestrator (followed)", LONG);
                 terminal.await("project 1 completed", LONG);
                 terminal.type("/quit").await("EXIT=0", LONG);
             }

@@ -118,6 +118,53 @@ class CodexInstallationTest {
     }
 
     @Test
+    void aSessionFile_givesTheThreadsTotalsBeforeAMoment_zeroBeforeItsFirstCount() throws IOException {
+        Path day = Files.createDirectories(dir.resolve("home/sessions/2026/11/22"));
+        String thread = "01a2022a-1be4-7ea3-8ab8-2b6880fc50ff";
+        try (InputStream in = getClass().getResourceAsStream("/agents/codex/rollout-res-home.jsonl")) {
+            Files.write(day.resolve("rollout-2026-11-22T07-30-43-" + thread + ".jsonl"), in.readAllBytes());
+        }
+        CodexHome home = new CodexHome(dir.resolve("home"));
+
+        assertThat(home.threadTotalsBefore(thread, java.time.Instant.parse("2026-11-22T07:30:43Z")))
+                .as("a call that started the thread")
+                .contains(TokenTotals.ZERO);
+        assertThat(home.threadTotalsBefore(thread, java.time.Instant.parse("2026-11-22T07:30:46Z")))
+                .as("a call that continued it after its first turn")
+                .hasValueSatisfying(totals -> assertThat(totals).isNotEqualTo(TokenTotals.ZERO));
+        assertThat(home.threadTotalsBefore(thread, java.time.Instant.parse("2026-11-22T08:00:00Z")))
+                .contains(new TokenTotals(200, 0, 40));
+    }
+
+    @Test
+    void aLane_isSeededFromThePersonsHome_andCleanedUp_copyingBackARefreshedLogin() throws IOException {
+        Path person = Files.createDirectories(dir.resolve("person"));
+        Files.writeString(person.resolve("config.toml"), "model = \"gpt-5.5\"\n");
+        Files.writeString(person.resolve("auth.json"), "{\"old\":true}");
+        Path lane = dir.resolve("project/.orchestrator/state/W1/codex-home");
+
+        CodexHome seeded = new CodexHome(person).seed(lane);
+
+        assertThat(lane.resolve("config.toml")).hasContent("model = \"gpt-5.5\"\n");
+        assertThat(Files.isSymbolicLink(lane.resolve("auth.json")))
+                .as("the login is the person's own")
+                .isTrue();
+        assertThat(seeded.model()).contains("gpt-5.5");
+        // the CLI refreshed its login by writing a new file in the lane
+        Files.delete(lane.resolve("auth.json"));
+        Files.writeString(lane.resolve("auth.json"), "{\"new\":true}");
+        Files.setLastModifiedTime(
+                lane.resolve("auth.json"),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+
+        CodexHome.cleanUp(seeded, new CodexHome(person));
+
+        assertThat(lane).doesNotExist();
+        assertThat(person.resolve("auth.json")).hasContent("{\"new\":true}");
+        assertThat(person.resolve("config.toml")).exists();
+    }
+
+    @Test
     void arguments_putTheExecFlagsBeforeResume_readThePromptFromStandardInput_andAReviewerReadsOnly() {
         var config = RealCodex.config("codex", dir);
         CodexAgent agent = new CodexAgent(config, processes, Map.of());
