@@ -127,6 +127,10 @@ final class Adoptions {
             List<OpenSession> open,
             Path logRoot,
             java.util.function.Function<OpenSession, Optional<Path>> lanes) {
+        // an adoption of this project whose call is no longer open (its follower was stopped and
+        // recorded it as interrupted) is no longer anyone's to take
+        List<Long> ids = open.stream().map(OpenSession::id).toList();
+        followed.values().removeIf(a -> a.project.equals(project.id()) && !ids.contains(a.session.id()));
         List<Adoption> adoptions = new ArrayList<>();
         List<Adoption> started = new ArrayList<>();
         for (OpenSession session : open) {
@@ -230,9 +234,12 @@ final class Adoptions {
                                     tracker.lastActivity()),
                             Optional.empty());
             AgentCalls.deleteOutput(tracker.logFile());
+            followed.remove(session.id(), adoption);
             adoption.result.completeExceptionally(new Stopped());
         } catch (RuntimeException e) {
             log.warn("following the adopted {} (session {}) failed", session.label(), session.id(), e);
+            // its call stays open: the project's next run adopts it afresh
+            followed.remove(session.id(), adoption);
             adoption.result.completeExceptionally(e);
         } finally {
             lock.ifPresent(AgentLock::close);
@@ -300,6 +307,46 @@ final class Adoptions {
                 }
             }
         }
+    }
+
+    /** Waits until every follower has ended, or {@code deadline} ({@link System#nanoTime()}) has passed. */
+    void awaitFollowers(long deadline) throws InterruptedException {
+        for (Adoption adoption : followed.values()) {
+            Thread thread = adoption.follower;
+            long left = deadline - System.nanoTime();
+            if (thread != null && left > 0) {
+                thread.join(Duration.ofNanos(left));
+            }
+        }
+    }
+
+    /**
+     * Ends the agents still followed (a graceful stop's grace is over): each follower ends its
+     * agent's session and records the call as interrupted.
+     *
+     * @return how many were still followed
+     */
+    int interruptAll() {
+        int interrupted = 0;
+        for (Adoption adoption : followed.values()) {
+            Thread thread = adoption.follower;
+            if (thread != null && thread.isAlive()) {
+                thread.interrupt();
+                interrupted++;
+            }
+        }
+        for (Adoption adoption : followed.values()) {
+            Thread thread = adoption.follower;
+            if (thread != null) {
+                try {
+                    thread.join(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return interrupted;
     }
 
     /** The backend named {@code runner}: the configured one or its fallback. */

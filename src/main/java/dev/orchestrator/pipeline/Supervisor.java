@@ -224,6 +224,14 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         List<Running> late = runs.stream().filter(r -> r.thread().isAlive()).toList();
+        try {
+            // agents adopted from an earlier Orchestrator that no step has taken yet: the same grace
+            adoptions.awaitFollowers(hurry.getCount() == 0 ? System.nanoTime() : deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        adoptions.interruptAll();
         if (late.isEmpty()) {
             steps.accept("3. every project reached a safe point; no agent was cut off");
         } else {

@@ -156,6 +156,8 @@ class AgentRunnerTest {
         Process process = children.startAgent(builder);
         AgentProcess unrecorded = new AgentProcess(0, Optional.empty(), "call-token-42", dir.resolve("out"));
 
+        // the environment is the program's once setsid has run it (a moment after the start)
+        await().until(() -> unrecorded.find().isPresent());
         assertThat(unrecorded.find()).map(ProcessHandle::pid).hasValue(process.pid());
     }
 
