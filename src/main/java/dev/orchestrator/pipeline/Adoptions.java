@@ -44,6 +44,7 @@ final class Adoptions {
 
     /** One adopted call: followed by its own thread until a step takes its result. */
     static final class Adoption {
+        private final PipelineServices services;
         private final ProjectId project;
         private final OpenSession session;
         private final Optional<Agent> agent;
@@ -54,7 +55,13 @@ final class Adoptions {
         private volatile boolean taken;
 
         private Adoption(
-                ProjectId project, OpenSession session, Optional<Agent> agent, CallTracker tracker, boolean running) {
+                PipelineServices services,
+                ProjectId project,
+                OpenSession session,
+                Optional<Agent> agent,
+                CallTracker tracker,
+                boolean running) {
+            this.services = services;
             this.project = project;
             this.session = session;
             this.agent = agent;
@@ -156,7 +163,7 @@ final class Adoptions {
                 .orElseGet(() ->
                         AgentCalls.rawLog(logRoot, session.phase(), session.itemKey(), session.role(), session.id()));
         Optional<AgentProcess> process = session.process(logFile);
-        Optional<Agent> agent = backend(services, session.runner());
+        Optional<Agent> agent = services.backend(session.runner());
         boolean running = process.map(AgentProcess::running).orElse(false);
         String who = session.role().wireName() + " (adopted)";
         CallTracker tracker = new CallTracker(
@@ -176,7 +183,7 @@ final class Adoptions {
                                 project.id(),
                                 "[" + session.phase() + "] "
                                         + session.itemKey().map(k -> k + " ").orElse("") + line));
-        Adoption adoption = new Adoption(project.id(), session, agent, tracker, running);
+        Adoption adoption = new Adoption(services, project.id(), session, agent, tracker, running);
         if (agent.isEmpty() || process.isEmpty() || session.workDir().isEmpty()) {
             // nothing to follow: a backend this Orchestrator no longer has, or one that runs no
             // process (the scripted agent), or a call cut off before its process started
@@ -214,6 +221,7 @@ final class Adoptions {
         }
         OpenSession session = adoption.session;
         Optional<AgentLock> lock = takeOver(task.workDir(), process.token(), session);
+        boolean release = true;
         try {
             adoption.tracker.activity(session.role().wireName()
                     + (adoption.wasRunning
@@ -238,11 +246,15 @@ final class Adoptions {
             adoption.result.completeExceptionally(new Stopped());
         } catch (RuntimeException e) {
             log.warn("following the adopted {} (session {}) failed", session.label(), session.id(), e);
-            // its call stays open: the project's next run adopts it afresh
+            // its call stays open: the project's next run adopts it afresh; while its agent may
+            // live, the folder's lock stays, so no other agent starts beside it
             followed.remove(session.id(), adoption);
+            release = !process.running();
             adoption.result.completeExceptionally(e);
         } finally {
-            lock.ifPresent(AgentLock::close);
+            if (release) {
+                lock.ifPresent(AgentLock::close);
+            }
             MDC.clear();
         }
     }
@@ -309,6 +321,60 @@ final class Adoptions {
         }
     }
 
+    /**
+     * Gives up the adoptions of this item (or, with no item, this phase) that no step takes any
+     * more, once their agents have ended: each call is recorded as interrupted with {@code why}, so
+     * the step that runs again continues the agent's session. Agents still running are ended first.
+     */
+    void discard(ProjectId project, PhaseName phase, Optional<Long> item, String why) throws InterruptedException {
+        for (Adoption adoption : List.copyOf(followed.values())) {
+            if (!adoption.project.equals(project)
+                    || !adoption.session.item().equals(item)
+                    || (item.isEmpty() && adoption.session.phase() != phase)
+                    || !followed.remove(adoption.session.id(), adoption)) {
+                continue;
+            }
+            adoption.taken = true;
+            Thread thread = adoption.follower;
+            if (thread != null) {
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(30));
+            }
+            if (adoption.result.isCompletedExceptionally()) {
+                continue; // the follower was stopped, and recorded the call itself
+            }
+            CallTracker tracker = adoption.tracker;
+            AgentResult result = adoption.result.getNow(AgentResult.unfinished(Optional.empty(), Usage.NONE));
+            adoption.services
+                    .store()
+                    .sessionEnded(
+                            adoption.session.id(),
+                            SessionEnd.interrupted(
+                                    result.sessionId().or(tracker::agentSession),
+                                    tracker.unrecorded(result.usage()),
+                                    why,
+                                    tracker.lastActivity()),
+                            Optional.empty());
+            AgentCalls.deleteOutput(tracker.logFile());
+        }
+    }
+
+    /**
+     * Ends the adoptions of a project whose run is over and whose steps never came up (an attempt
+     * or a setting changed meanwhile): their calls are recorded as interrupted.
+     */
+    void endUntaken(ProjectId project) throws InterruptedException {
+        for (Adoption adoption : List.copyOf(followed.values())) {
+            if (adoption.project.equals(project)) {
+                discard(
+                        project,
+                        adoption.session.phase(),
+                        adoption.session.item(),
+                        "its step did not come up again in the run that adopted it");
+            }
+        }
+    }
+
     /** Waits until every follower has ended, or {@code deadline} ({@link System#nanoTime()}) has passed. */
     void awaitFollowers(long deadline) throws InterruptedException {
         for (Adoption adoption : followed.values()) {
@@ -347,13 +413,5 @@ final class Adoptions {
             }
         }
         return interrupted;
-    }
-
-    /** The backend named {@code runner}: the configured one or its fallback. */
-    private static Optional<Agent> backend(PipelineServices services, String runner) {
-        if (services.agent().name().equals(runner)) {
-            return Optional.of(services.agent());
-        }
-        return services.fallback().filter(f -> f.name().equals(runner));
     }
 }

@@ -303,15 +303,16 @@ final class AgentCalls {
                         "schema",
                         services.contracts().schemaText(call.contract())));
         String original = services.prompts().render(call.template(), context);
+        // an adopted call comes first: it was made, and is paid for, whatever the cache holds
+        Optional<Ran> adopted = adopted(call);
         Optional<String> cacheKey = cacheKey(call, original);
-        if (cacheKey.isPresent()) {
+        if (cacheKey.isPresent() && adopted.isEmpty()) {
             Optional<Answer> cached = fromCache(call, cacheKey.get());
             if (cached.isPresent()) {
                 return cached.get();
             }
         }
         Attempt attempt = Attempt.fresh(original);
-        Optional<Ran> adopted = adopted(call);
         if (adopted.isPresent() && adopted.get() instanceof Ran.Unfinished unfinished) {
             attempt = continueInterrupted(call, context, original, unfinished.session());
             adopted = Optional.empty();
@@ -625,7 +626,11 @@ final class AgentCalls {
                 case AgentLock.Taking.Held held -> {
                     String why = git.folder() + " is in use by an agent that may still be working there ("
                             + held.holder().describe() + "; its lock is " + held.file()
-                            + "); the " + call.role().wireName() + " starts once it has ended";
+                            + "); the " + call.role().wireName() + " starts once it has ended"
+                            + (held.holder().agentPid() > 0
+                                    ? " (if that process hangs, kill "
+                                            + held.holder().agentPid() + ")"
+                                    : "");
                     if (!why.equals(told)) {
                         progress(call, "waits: " + why);
                         call.itemKey().ifPresent(key -> services.board().report(project.id(), key, "waits: " + why));

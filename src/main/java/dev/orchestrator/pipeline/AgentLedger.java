@@ -18,9 +18,6 @@ public interface AgentLedger {
     /** The agent's own session id, recorded as soon as the agent says it (before the call ends). */
     void sessionAgentId(long session, String externalId);
 
-    /** Adds usage that arrived during the call (an increment, not a total). */
-    void sessionUsage(long session, Usage increment);
-
     /** Adds usage that arrived during the call and records how far its output has been read. */
     void sessionProgress(long session, Usage increment, long offset);
 

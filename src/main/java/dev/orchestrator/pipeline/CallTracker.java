@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  * fields the caller reads are volatile, the running totals guarded by this object's lock.
  */
 final class CallTracker implements AgentListener {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CallTracker.class);
+
     /** Usage and the read offset are written at most this often during a call. */
     static final Duration EVERY = Duration.ofSeconds(2);
 
@@ -87,14 +89,24 @@ final class CallTracker implements AgentListener {
     public void sessionId(String sessionId) {
         if (!agentSession.equals(Optional.of(sessionId))) {
             agentSession = Optional.of(sessionId);
-            services.ledger().sessionAgentId(row, sessionId);
+            recording("the agent's session id", () -> services.ledger().sessionAgentId(row, sessionId));
         }
     }
 
     @Override
     public void started(AgentProcess process) {
-        services.ledger().sessionProcess(row, process, logFile);
-        lock.ifPresent(l -> l.started(process));
+        // a failed write must not end a working agent: its token finds it, and its end is recorded
+        recording("the agent's process", () -> services.ledger().sessionProcess(row, process, logFile));
+        lock.ifPresent(l -> recording("the folder's agent lock", () -> l.started(process)));
+    }
+
+    /** Runs a write of progress within the call; a failure is logged, the call goes on. */
+    private void recording(String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.warn("recording {} of call {} failed; the call goes on: {}", what, row, e.toString());
+        }
     }
 
     @Override
@@ -117,12 +129,18 @@ final class CallTracker implements AgentListener {
             return;
         }
         Usage increment = minus(reported, recorded);
+        recordedAt = System.nanoTime();
         if (!increment.equals(Usage.NONE) || offset > recordedOffset) {
-            services.ledger().sessionProgress(row, increment, offset);
+            try {
+                services.ledger().sessionProgress(row, increment, offset);
+            } catch (RuntimeException e) {
+                // tried again at the next flush; the call's end records the rest anyway
+                log.warn("recording the progress of call {} failed: {}", row, e.toString());
+                return;
+            }
             recorded = recorded.plus(increment);
             recordedOffset = offset;
         }
-        recordedAt = System.nanoTime();
     }
 
     long row() {

@@ -77,7 +77,7 @@ public final class Engine implements AutoCloseable {
                 }
                 if (process.get().running()) {
                     kept.add(new KeptWorking(id, session.label(), true));
-                } else if (backend(session.runner())
+                } else if (services.backend(session.runner())
                         .filter(agent -> agent.answered(process.get().output()))
                         .isPresent()) {
                     kept.add(new KeptWorking(id, session.label(), false));
@@ -118,14 +118,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         services.processes().freeze();
+        // git and test commands in flight finish first: cut off, a commit leaves its lock behind
+        services.processes().awaitCommands(java.time.Duration.ofSeconds(5));
         return working;
-    }
-
-    private Optional<dev.orchestrator.agent.Agent> backend(String runner) {
-        if (services.agent().name().equals(runner)) {
-            return Optional.of(services.agent());
-        }
-        return services.fallback().filter(f -> f.name().equals(runner));
     }
 
     /** What agent calls cost, and the limits a person set. */

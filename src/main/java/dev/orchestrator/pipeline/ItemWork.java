@@ -128,14 +128,22 @@ final class ItemWork {
         List<Step> steps = services.store().steps(item.id(), item.attempts());
         boolean adopted = adoptions.pending(project.id(), PhaseName.IMPLEMENT, Optional.of(item.id()));
         if (interrupted) {
-            if (adopted && worktree.merging()) {
-                // a merge's fixer kept working while no Orchestrator watched: let it end before the
-                // landing starts over in its worktree
-                progress(item.key() + " waits for its merge's fixer, which kept working while Orchestrator was closed");
+            if (adopted) {
+                // its agent kept working here while no Orchestrator watched: nothing touches the
+                // worktree until it has ended (it is followed meanwhile)
                 adoptions.settle(project.id(), PhaseName.IMPLEMENT, Optional.of(item.id()));
             }
-            worktree.abortMergeOrRebase();
             Optional<String> reviewed = worktree.commitWithSubject(start, worktree.head(), subject);
+            if (reviewed.isPresent() && adopted) {
+                // a merge's fixer: the landing starts over from the reviewed commit, so its work goes;
+                // its call is recorded as interrupted, and the next fixer continues its session
+                adoptions.discard(
+                        project.id(),
+                        PhaseName.IMPLEMENT,
+                        Optional.of(item.id()),
+                        "the merge starts over from the reviewed commit");
+            }
+            worktree.abortMergeOrRebase();
             if (reviewed.isPresent()) {
                 int cycles = lastReviewCycle(steps);
                 String base = base();

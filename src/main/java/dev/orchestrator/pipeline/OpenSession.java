@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param token the token its process carries; empty for a backend that runs no process
  * @param pid its process's pid, once recorded
  * @param processStartedAt when its process started, once recorded
+ * @param processIdentity its process's boot and start tick ({@link AgentProcess#identity()}), once recorded
  * @param logFile the readable copy of its output, once recorded
  * @param offset how far its output had been read and reported
  * @param usage what its usage came to as recorded so far
@@ -37,6 +38,7 @@ public record OpenSession(
         Optional<String> token,
         Optional<Long> pid,
         Optional<Instant> processStartedAt,
+        Optional<String> processIdentity,
         Optional<Path> workDir,
         Optional<Path> logFile,
         long offset,
@@ -52,6 +54,7 @@ public record OpenSession(
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(pid, "pid");
         Objects.requireNonNull(processStartedAt, "processStartedAt");
+        Objects.requireNonNull(processIdentity, "processIdentity");
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(usage, "usage");
@@ -61,7 +64,11 @@ public record OpenSession(
     /** The agent's process, with its output beside {@code logFile}; empty for a backend that runs none. */
     Optional<AgentProcess> process(Path logFile) {
         return token.map(t -> new AgentProcess(
-                pid.orElse(0L), processStartedAt, t, dev.orchestrator.process.AgentRunner.outputOf(logFile)));
+                pid.orElse(0L),
+                processStartedAt,
+                processIdentity,
+                t,
+                dev.orchestrator.process.AgentRunner.outputOf(logFile)));
     }
 
     /** Whether this is the call of that step. */

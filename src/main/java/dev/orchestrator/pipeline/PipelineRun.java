@@ -63,6 +63,34 @@ final class PipelineRun {
     }
 
     RunOutcome run() throws InterruptedException {
+        try {
+            return runPhases();
+        } finally {
+            endUntakenAdoptions();
+        }
+    }
+
+    /**
+     * Calls adopted at the start whose steps did not come up (an attempt or a setting changed
+     * meanwhile) are over with the run: nothing would take their answers, so they are recorded as
+     * interrupted (their agents ended, if still at work). Runs even when the run was interrupted.
+     */
+    private void endUntakenAdoptions() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            adoptions.endUntaken(project.id());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (RuntimeException e) {
+            log.warn("project {}: ending the adopted calls no step took failed", project.id(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RunOutcome runPhases() throws InterruptedException {
         Optional<RepoRun> repoRun = services.store().repoRun(project.id());
         adoptEarlierCalls(repoRun);
         for (PhaseState state : services.store().phases(project.id())) {
@@ -126,7 +154,9 @@ final class PipelineRun {
                                         .map(a -> a.session().label()
                                                 + (a.wasRunning() ? " (still running, followed)" : " (ended)"))
                                         .toList())
-                        + (running > 0 ? "" : "; their answers are read from their logs"));
+                        + (running == adopted.size()
+                                ? ""
+                                : "; an ended call's answer is taken from its log, or its session continued"));
     }
 
     /**

@@ -34,4 +34,13 @@ public record PipelineServices(
         Optional<PhaseName> failAt,
         PipelineListener listener,
         ActivityBoard board,
-        boolean unattended) {}
+        boolean unattended) {
+
+    /** The backend named {@code runner} (as a session row names it): the configured one or its fallback. */
+    public Optional<Agent> backend(String runner) {
+        if (agent.name().equals(runner)) {
+            return Optional.of(agent);
+        }
+        return fallback.filter(f -> f.name().equals(runner));
+    }
+}

@@ -34,14 +34,16 @@ public final class AgentLock implements AutoCloseable {
             String token,
             String what,
             long ownerPid,
-            Optional<Instant> ownerStart,
+            Optional<String> ownerIdentity,
             long agentPid,
+            Optional<String> agentIdentity,
             Optional<Instant> agentStart,
             Instant since) {
         public Holder {
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(what, "what");
-            Objects.requireNonNull(ownerStart, "ownerStart");
+            Objects.requireNonNull(ownerIdentity, "ownerIdentity");
+            Objects.requireNonNull(agentIdentity, "agentIdentity");
             Objects.requireNonNull(agentStart, "agentStart");
             Objects.requireNonNull(since, "since");
         }
@@ -49,14 +51,13 @@ public final class AgentLock implements AutoCloseable {
         /** Whether the holder may still be working: its agent runs, or, before its pid was written, its Orchestrator does. */
         boolean alive() {
             if (agentPid > 0) {
-                return new AgentProcess(agentPid, agentStart, token, Path.of("")).running();
+                return new AgentProcess(agentPid, agentStart, agentIdentity, token, Path.of("")).running();
             }
             return ProcessHandle.of(ownerPid)
                             .filter(ProcessTree::isRunning)
-                            .filter(h -> ownerStart.isEmpty()
-                                    || h.info()
-                                            .startInstant()
-                                            .map(ownerStart.get()::equals)
+                            .filter(h -> ownerIdentity.isEmpty()
+                                    || ProcessTree.identity(ownerPid)
+                                            .map(ownerIdentity.get()::equals)
                                             .orElse(true))
                             .isPresent()
                     || AgentProcess.withToken(token).isPresent();
@@ -72,7 +73,8 @@ public final class AgentLock implements AutoCloseable {
         }
 
         private Holder withAgent(AgentProcess agent) {
-            return new Holder(token, what, ownerPid, ownerStart, agent.pid(), agent.startedAt(), since);
+            return new Holder(
+                    token, what, ownerPid, ownerIdentity, agent.pid(), agent.identity(), agent.startedAt(), since);
         }
 
         private Map<String, String> fields() {
@@ -80,8 +82,9 @@ public final class AgentLock implements AutoCloseable {
             fields.put("token", token);
             fields.put("what", what.replace('\n', ' '));
             fields.put("owner_pid", Long.toString(ownerPid));
-            ownerStart.ifPresent(at -> fields.put("owner_start", at.toString()));
+            ownerIdentity.ifPresent(id -> fields.put("owner_identity", id));
             fields.put("agent_pid", Long.toString(agentPid));
+            agentIdentity.ifPresent(id -> fields.put("agent_identity", id));
             agentStart.ifPresent(at -> fields.put("agent_start", at.toString()));
             fields.put("since", since.toString());
             return fields;
@@ -100,8 +103,9 @@ public final class AgentLock implements AutoCloseable {
                         Objects.requireNonNull(fields.get("token")),
                         fields.getOrDefault("what", "an agent"),
                         Long.parseLong(fields.getOrDefault("owner_pid", "0")),
-                        Optional.ofNullable(fields.get("owner_start")).map(Instant::parse),
+                        Optional.ofNullable(fields.get("owner_identity")),
                         Long.parseLong(fields.getOrDefault("agent_pid", "0")),
+                        Optional.ofNullable(fields.get("agent_identity")),
                         Optional.ofNullable(fields.get("agent_start")).map(Instant::parse),
                         Optional.ofNullable(fields.get("since"))
                                 .map(Instant::parse)
@@ -141,8 +145,15 @@ public final class AgentLock implements AutoCloseable {
     public static Taking take(Path folder, String token, String what) {
         Path file = file(folder);
         ProcessHandle self = ProcessHandle.current();
-        Holder mine =
-                new Holder(token, what, self.pid(), self.info().startInstant(), 0, Optional.empty(), Instant.now());
+        Holder mine = new Holder(
+                token,
+                what,
+                self.pid(),
+                ProcessTree.identity(self.pid()),
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Instant.now());
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 Files.createDirectories(file.getParent());
@@ -186,11 +197,6 @@ public final class AgentLock implements AutoCloseable {
                 .orElseThrow(() -> new CommandException("cannot take the agent lock " + file
                         + ": it keeps changing under Orchestrator. Is another Orchestrator working in " + folder
                         + "?"));
-    }
-
-    /** Who holds the folder's lock now, if a live holder does. */
-    public static Optional<Holder> holder(Path folder) {
-        return read(file(folder)).flatMap(Holder::parse).filter(Holder::alive);
     }
 
     /** Records the agent's process in the lock, once it has started. */

@@ -18,11 +18,19 @@ import java.util.Optional;
  * which finds it when its pid was never recorded, and the file its output goes to.
  *
  * @param pid the process id, 0 when it was never recorded (the recorder died first)
- * @param startedAt when the process started, as the kernel says ({@link ProcessHandle.Info#startInstant()})
+ * @param startedAt when the process started, as the kernel says ({@link ProcessHandle.Info#startInstant()});
+ *     for people, and to tell processes apart where there is no {@code identity}
+ * @param identity the boot and the clock tick the process started at ({@code <boot id>/<ticks>}),
+ *     which no step of the wall clock moves (an NTP correction, a virtual machine resuming would
+ *     move {@code startedAt}); empty where /proc does not say
  * @param token the value of {@value #TOKEN_VARIABLE} in the process's environment
  * @param output the file its standard output and error are appended to
  */
-public record AgentProcess(long pid, Optional<Instant> startedAt, String token, Path output) {
+public record AgentProcess(
+        long pid, Optional<Instant> startedAt, Optional<String> identity, String token, Path output) {
+    /** How far two readings of a start time may differ and still be the same process, without an identity. */
+    private static final java.time.Duration SAME_START = java.time.Duration.ofSeconds(2);
+
     /** The variable that marks an agent's process with its call's token. */
     public static final String TOKEN_VARIABLE = "ORCHESTRATOR_AGENT_CALL";
 
@@ -31,13 +39,15 @@ public record AgentProcess(long pid, Optional<Instant> startedAt, String token, 
             throw new IllegalArgumentException("a pid is 0 (unknown) or positive, not " + pid);
         }
         Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(output, "output");
     }
 
     /** This process as the kernel knows it now: the one with its pid and start time. */
     static AgentProcess of(ProcessHandle handle, String token, Path output) {
-        return new AgentProcess(handle.pid(), handle.info().startInstant(), token, output);
+        return new AgentProcess(
+                handle.pid(), handle.info().startInstant(), ProcessTree.identity(handle.pid()), token, output);
     }
 
     /**
@@ -57,38 +67,40 @@ public record AgentProcess(long pid, Optional<Instant> startedAt, String token, 
     }
 
     private boolean startedThen(ProcessHandle handle) {
-        Optional<Instant> now = handle.info().startInstant();
+        Optional<String> now = ProcessTree.identity(handle.pid());
+        if (identity.isPresent() && now.isPresent()) {
+            return identity.equals(now);
+        }
+        Optional<Instant> started = handle.info().startInstant();
         // without a recorded start time (a platform that does not say), the pid has to do
-        return startedAt.isEmpty() || now.isEmpty() || now.get().equals(startedAt.get());
+        return startedAt.isEmpty()
+                || started.isEmpty()
+                || java.time.Duration.between(started.get(), startedAt.get())
+                                .abs()
+                                .compareTo(SAME_START)
+                        <= 0;
     }
 
     /** A running process whose environment holds {@code TOKEN_VARIABLE=token} (scanned in /proc). */
     static Optional<ProcessHandle> withToken(String token) {
-        File[] entries = new File("/proc").listFiles();
-        if (entries == null || token.isEmpty()) {
+        if (token.isEmpty()) {
             return Optional.empty();
         }
         byte[] marker = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
         long self = ProcessHandle.current().pid();
-        for (File entry : entries) {
-            String name = entry.getName();
-            if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+        Optional<ProcessHandle> any = Optional.empty();
+        for (long candidate : ProcessTree.pids()) {
+            if (candidate == self || !carries(new File("/proc/" + candidate + "/environ"), marker)) {
                 continue;
             }
-            long candidate;
-            try {
-                candidate = Long.parseLong(name);
-            } catch (NumberFormatException e) {
-                continue;
+            Optional<ProcessHandle> found = ProcessHandle.of(candidate).filter(ProcessTree::isRunning);
+            // the agent leads its session; its children inherit the token too
+            if (found.isPresent() && ProcessTree.sessionOf(candidate) == candidate) {
+                return found;
             }
-            if (candidate != self && carries(new File(entry, "environ"), marker)) {
-                Optional<ProcessHandle> found = ProcessHandle.of(candidate).filter(ProcessTree::isRunning);
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
+            any = any.or(() -> found);
         }
-        return Optional.empty();
+        return any;
     }
 
     /** Whether the NUL-separated environment file holds exactly this entry. */

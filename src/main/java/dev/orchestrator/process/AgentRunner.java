@@ -119,8 +119,14 @@ public final class AgentRunner {
             deleteQuietly(input);
         }
         AgentProcess agent = AgentProcess.of(process.toHandle(), token, output);
-        started.accept(agent);
-        return follow(new Own(process), command, 0, lines, startedAt);
+        try {
+            started.accept(agent);
+            return follow(new Own(process), command, 0, lines, startedAt);
+        } catch (RuntimeException e) {
+            // nobody follows the agent any more: it must not go on working unwatched
+            ProcessTree.killSession(process.toHandle(), killGrace);
+            throw e;
+        }
     }
 
     /**
@@ -142,7 +148,7 @@ public final class AgentRunner {
                         .map(at -> Duration.between(at, java.time.Instant.now()).toNanos())
                         .orElse(0L);
         Watched watched =
-                handle.<Watched>map(h -> new Adopted(children.adopt(h))).orElse(Gone.INSTANCE);
+                handle.<Watched>map(h -> new Adopted(children.adopt(h))).orElseGet(() -> new Gone(agent.pid()));
         try {
             return follow(watched, command, seenUpTo, lines, startedAt);
         } finally {
@@ -159,6 +165,15 @@ public final class AgentRunner {
         OptionalInt exitCode();
 
         void end(Duration grace);
+
+        /** The agent's session: its pid, which every process it started shares as session id; 0 if unknown. */
+        long session();
+
+        /** Ends what the agent left running in its session (a server started in the background, say). */
+        default int endLeftovers(Duration grace) {
+            List<ProcessHandle> left = session() > 0 ? ProcessTree.sessionMembers(session()) : List.of();
+            return left.isEmpty() ? 0 : ProcessTree.kill(left, grace);
+        }
     }
 
     /** A process this Orchestrator started: it can be waited for and has an exit code. */
@@ -176,6 +191,11 @@ public final class AgentRunner {
         @Override
         public void end(Duration grace) {
             ProcessTree.killSession(process.toHandle(), grace);
+        }
+
+        @Override
+        public long session() {
+            return process.pid();
         }
     }
 
@@ -195,12 +215,15 @@ public final class AgentRunner {
         public void end(Duration grace) {
             ProcessTree.killSession(handle, grace);
         }
+
+        @Override
+        public long session() {
+            return handle.pid();
+        }
     }
 
     /** A process that had ended before anyone looked: its output is all there is. */
-    private enum Gone implements Watched {
-        INSTANCE;
-
+    private record Gone(long session) implements Watched {
         @Override
         public boolean running() {
             return false;
@@ -239,17 +262,16 @@ public final class AgentRunner {
             long deadline = startedAt + command.timeout().toNanos();
             long stall = command.stallTimeout().toNanos();
             while (true) {
-                if (source.drainInto(splitter)) {
-                    lastOutput = System.nanoTime();
+                boolean read = source.drainInto(splitter);
+                long now = System.nanoTime();
+                if (read) {
+                    lastOutput = now;
                     pause = FIRST_PAUSE_NANOS;
-                    continue;
-                }
-                if (!watched.running()) {
+                } else if (!watched.running()) {
                     source.drainInto(splitter); // what it wrote before it went
                     end = End.EXITED;
                     break;
                 }
-                long now = System.nanoTime();
                 if (now - deadline >= 0) {
                     end = End.TIMED_OUT;
                     break;
@@ -259,6 +281,13 @@ public final class AgentRunner {
                     break;
                 }
                 try {
+                    if (read) {
+                        // an agent that never stops talking still hears a stop
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException("interrupted while following " + command.program());
+                        }
+                        continue;
+                    }
                     TimeUnit.NANOSECONDS.sleep(Math.min(pause, stall > 0 ? stall : pause));
                 } catch (InterruptedException e) {
                     watched.end(killGrace);
@@ -268,7 +297,12 @@ public final class AgentRunner {
                 }
                 pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
             }
-            if (end != End.EXITED) {
+            if (end == End.EXITED) {
+                int left = watched.endLeftovers(killGrace);
+                if (left > 0) {
+                    log.info("{} exited leaving {} process(es) in its session; ended them", command.display(), left);
+                }
+            } else {
                 log.info(
                         "{} {}; ending it",
                         command.display(),

@@ -62,11 +62,6 @@ public final class ChildProcesses {
         }
     }
 
-    /** Whether children get a session of their own (there is a {@code setsid} program). */
-    public static boolean sessionsOfTheirOwn() {
-        return SETSID.isPresent();
-    }
-
     /**
      * Starts a command's process in a session of its own and registers it until it ends.
      *
@@ -207,6 +202,29 @@ public final class ChildProcesses {
         frozen = true;
     }
 
+    /**
+     * Waits up to {@code limit} for the running commands (git, tests; not agents) to end, so that
+     * none is cut off half-way when the JVM ends without a stop (a git commit would leave its
+     * index lock behind).
+     *
+     * @return whether every command ended in time
+     */
+    public boolean awaitCommands(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Process process : List.copyOf(live)) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !process.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Registers a JVM shutdown hook that {@link #shutdown shuts the registry down}. */
     public void installShutdownHook(Duration grace) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(grace), "orchestrator-child-processes"));
@@ -264,7 +282,12 @@ public final class ChildProcesses {
     }
 
     private static Optional<String> locate(String program) {
-        for (String folder : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin")) {
+        List<String> folders = new ArrayList<>(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"));
+        folders.addAll(List.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)));
+        for (String folder : folders) {
+            if (folder.isEmpty()) {
+                continue;
+            }
             Path candidate = Path.of(folder, program);
             if (Files.isExecutable(candidate)) {
                 return Optional.of(candidate.toString());

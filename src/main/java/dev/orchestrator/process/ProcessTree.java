@@ -80,26 +80,61 @@ final class ProcessTree {
     /** The running processes whose session is {@code session} (read from /proc; none where there is no /proc). */
     static List<ProcessHandle> sessionMembers(long session) {
         List<ProcessHandle> members = new ArrayList<>();
-        java.io.File[] entries = new java.io.File("/proc").listFiles();
-        if (entries == null) {
-            return members;
-        }
-        for (java.io.File entry : entries) {
-            String name = entry.getName();
-            if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-                continue;
-            }
-            long pid;
-            try {
-                pid = Long.parseLong(name);
-            } catch (NumberFormatException e) {
-                continue;
-            }
+        for (long pid : pids()) {
             if (pid != session && sessionOf(pid) == session) {
                 ProcessHandle.of(pid).filter(ProcessTree::isRunning).ifPresent(members::add);
             }
         }
         return members;
+    }
+
+    /**
+     * What tells this process apart from any other that ever had its pid: the boot's id and the
+     * process's start in clock ticks since that boot ({@code /proc/PID/stat}'s 22nd field), which no
+     * change of the wall clock moves; empty where there is no /proc.
+     */
+    static java.util.Optional<String> identity(long pid) {
+        String stat = stat(pid);
+        int end = stat.lastIndexOf(')');
+        if (end < 0 || BOOT_ID.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String[] fields = stat.substring(end + 2).split(" ");
+        // after the command: state (3) ... starttime (22)
+        return fields.length > 19 && !fields[19].isEmpty()
+                ? java.util.Optional.of(BOOT_ID.get() + "/" + fields[19])
+                : java.util.Optional.empty();
+    }
+
+    private static final java.util.Optional<String> BOOT_ID = bootId();
+
+    private static java.util.Optional<String> bootId() {
+        try (InputStream in = new FileInputStream("/proc/sys/kernel/random/boot_id")) {
+            String id = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return id.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(id);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The pids in /proc, or none where there is no /proc. */
+    static List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        java.io.File[] entries = new java.io.File("/proc").listFiles();
+        if (entries == null) {
+            return pids;
+        }
+        for (java.io.File entry : entries) {
+            String name = entry.getName();
+            if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                try {
+                    pids.add(Long.parseLong(name));
+                } catch (NumberFormatException e) {
+                    // not a process
+                }
+            }
+        }
+        return pids;
     }
 
     /** The session id in /proc/PID/stat (its sixth field), or -1 when it cannot be read. */

@@ -49,26 +49,6 @@ public final class SqliteAgentLedger implements AgentLedger {
     }
 
     @Override
-    public void sessionUsage(long session, Usage increment) {
-        if (increment.equals(Usage.NONE)) {
-            return;
-        }
-        database.write(dsl -> dsl.update(AGENT_SESSIONS)
-                .set(AGENT_SESSIONS.INPUT_TOKENS, AGENT_SESSIONS.INPUT_TOKENS.plus(increment.inputTokens()))
-                .set(AGENT_SESSIONS.OUTPUT_TOKENS, AGENT_SESSIONS.OUTPUT_TOKENS.plus(increment.outputTokens()))
-                .set(
-                        AGENT_SESSIONS.CACHE_READ_TOKENS,
-                        AGENT_SESSIONS.CACHE_READ_TOKENS.plus(increment.cacheReadTokens()))
-                .set(
-                        AGENT_SESSIONS.CACHE_WRITE_TOKENS,
-                        AGENT_SESSIONS.CACHE_WRITE_TOKENS.plus(increment.cacheWriteTokens()))
-                .set(AGENT_SESSIONS.COST_MICROS, AGENT_SESSIONS.COST_MICROS.plus(increment.costMicros()))
-                .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now())
-                .where(AGENT_SESSIONS.ID.eq(session))
-                .execute());
-    }
-
-    @Override
     public void sessionProgress(long session, Usage increment, long offset) {
         database.write(dsl -> dsl.update(AGENT_SESSIONS)
                 .set(AGENT_SESSIONS.INPUT_TOKENS, AGENT_SESSIONS.INPUT_TOKENS.plus(increment.inputTokens()))
@@ -91,6 +71,7 @@ public final class SqliteAgentLedger implements AgentLedger {
         database.write(dsl -> dsl.update(AGENT_SESSIONS)
                 .set(AGENT_SESSIONS.AGENT_PID, process.pid())
                 .set(AGENT_SESSIONS.AGENT_STARTED_AT, process.startedAt().orElse(null))
+                .set(AGENT_SESSIONS.AGENT_IDENTITY, process.identity().orElse(null))
                 .set(AGENT_SESSIONS.LOG_FILE, logFile.toString())
                 .set(AGENT_SESSIONS.LAST_ACTIVITY_AT, now())
                 .where(AGENT_SESSIONS.ID.eq(session))

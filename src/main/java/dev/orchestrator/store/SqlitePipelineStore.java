@@ -727,6 +727,7 @@ public final class SqlitePipelineStore implements PipelineStore {
                             Optional.ofNullable(session.getAgentToken()),
                             Optional.ofNullable(session.getAgentPid()),
                             Optional.ofNullable(session.getAgentStartedAt()),
+                            Optional.ofNullable(session.getAgentIdentity()),
                             Optional.ofNullable(session.getWorkDir()).map(Path::of),
                             Optional.ofNullable(session.getLogFile()).map(Path::of),
                             session.getLogOffset(),

@@ -129,7 +129,7 @@ class AgentRunnerTest {
         Path output = AgentRunner.outputOf(command.logFile());
         Files.createDirectories(output.getParent());
         Files.writeString(output, "first\nlast line without newline");
-        AgentProcess gone = new AgentProcess(0, Optional.empty(), "nobody-has-this-token", output);
+        AgentProcess gone = new AgentProcess(0, Optional.empty(), Optional.empty(), "nobody-has-this-token", output);
         Recorded lines = new Recorded();
 
         AgentExit exit = runner.adopt(gone, command, 0, lines);
@@ -143,10 +143,26 @@ class AgentRunnerTest {
         Process process = children.startAgent(new ProcessBuilder(sh("sleep 30")));
         AgentProcess recorded = AgentProcess.of(process.toHandle(), "t", dir.resolve("out"));
         AgentProcess reused = new AgentProcess(
-                process.pid(), recorded.startedAt().map(at -> at.minusSeconds(60)), "t", dir.resolve("out"));
+                process.pid(),
+                recorded.startedAt().map(at -> at.minusSeconds(60)),
+                recorded.identity().map(id -> id.replaceFirst("/\\d+$", "/1")),
+                "t",
+                dir.resolve("out"));
+        AgentProcess clockStepped = new AgentProcess(
+                process.pid(),
+                recorded.startedAt().map(at -> at.minusSeconds(3600)),
+                recorded.identity(),
+                "t",
+                dir.resolve("out"));
 
+        assertThat(recorded.identity())
+                .as("the boot and the clock tick it started at")
+                .isPresent();
         assertThat(recorded.running()).isTrue();
         assertThat(reused.running()).as("the same pid, another process").isFalse();
+        assertThat(clockStepped.running())
+                .as("the wall clock stepped since (NTP, a resumed VM): still the same process")
+                .isTrue();
     }
 
     @Test
@@ -154,7 +170,8 @@ class AgentRunnerTest {
         ProcessBuilder builder = new ProcessBuilder(sh("sleep 30"));
         builder.environment().put(AgentProcess.TOKEN_VARIABLE, "call-token-42");
         Process process = children.startAgent(builder);
-        AgentProcess unrecorded = new AgentProcess(0, Optional.empty(), "call-token-42", dir.resolve("out"));
+        AgentProcess unrecorded =
+                new AgentProcess(0, Optional.empty(), Optional.empty(), "call-token-42", dir.resolve("out"));
 
         // the environment is the program's once setsid has run it (a moment after the start)
         await().until(() -> unrecorded.find().isPresent());

@@ -150,7 +150,9 @@ public final class CodexAgent implements Agent {
     @Override
     public AgentResult adopt(AgentTask task, AgentProcess process, long seenUpTo, AgentListener listener)
             throws InterruptedException {
-        CodexHome home = task.stateDir().map(CodexHome::new).orElseGet(() -> CodexHome.of(environment));
+        // the folder run() seeded for the call's lane, where its thread's session file is
+        CodexHome home =
+                task.stateDir().map(dir -> new CodexHome(codexFolder(dir))).orElseGet(() -> CodexHome.of(environment));
         // Codex counts a thread's tokens from its start: the count before this call is the one its
         // session file recorded before the process started (none, for a thread the call began)
         TokenTotals before = task.continueSession()

@@ -64,6 +64,19 @@ record CodexHome(Path folder) {
      * last recorded them; empty when there is no such file or no count in it.
      */
     Optional<TokenTotals> threadTotals(String threadId) {
+        Optional<Path> file = rollout(threadId);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return lastTotals(file.get());
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The thread's session file, {@code sessions/YYYY/MM/DD/rollout-…-<id>.jsonl}, if there is one. */
+    private Optional<Path> rollout(String threadId) {
         Path sessions = folder.resolve("sessions");
         if (!Files.isDirectory(sessions) || !threadId.matches("[A-Za-z0-9-]+")) {
             return Optional.empty();
@@ -71,7 +84,7 @@ record CodexHome(Path folder) {
         try (Stream<Path> files = Files.walk(sessions, 4)) {
             List<Path> rollouts = files.filter(f -> f.getFileName().toString().endsWith("-" + threadId + ".jsonl"))
                     .toList();
-            return rollouts.isEmpty() ? Optional.empty() : lastTotals(rollouts.getLast());
+            return rollouts.isEmpty() ? Optional.empty() : Optional.of(rollouts.getLast());
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
@@ -84,17 +97,12 @@ record CodexHome(Path folder) {
      * less these, taken at its process's start.
      */
     Optional<TokenTotals> threadTotalsBefore(String threadId, java.time.Instant moment) {
-        Path sessions = folder.resolve("sessions");
-        if (!Files.isDirectory(sessions) || !threadId.matches("[A-Za-z0-9-]+")) {
+        Optional<Path> file = rollout(threadId);
+        if (file.isEmpty()) {
             return Optional.empty();
         }
-        try (Stream<Path> files = Files.walk(sessions, 4)) {
-            List<Path> rollouts = files.filter(f -> f.getFileName().toString().endsWith("-" + threadId + ".jsonl"))
-                    .toList();
-            return rollouts.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(
-                            lastTotals(rollouts.getLast(), Optional.of(moment)).orElse(TokenTotals.ZERO));
+        try {
+            return Optional.of(lastTotals(file.get(), Optional.of(moment)).orElse(TokenTotals.ZERO));
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
