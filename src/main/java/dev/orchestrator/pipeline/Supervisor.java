@@ -223,7 +223,8 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
         }
-        List<Running> late = runs.stream().filter(r -> r.thread().isAlive()).toList();
+        // done, not the thread's end: the thread completes its future in its last steps
+        List<Running> late = runs.stream().filter(r -> !r.done().isDone()).toList();
         try {
             // agents adopted from an earlier Orchestrator that no step has taken yet: the same grace
             adoptions.awaitFollowers(hurry.getCount() == 0 ? System.nanoTime() : deadline);
@@ -251,7 +252,7 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
         }
-        long unsaved = runs.stream().filter(r -> r.thread().isAlive()).count();
+        long unsaved = runs.stream().filter(r -> !r.done().isDone()).count();
         steps.accept("4. state saved: every finished call, step and item is in the database"
                 + (unsaved == 0
                         ? ""

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClaudeTerminalIT {
     private static final Pattern ITEM = Pattern.compile("(?m)^# (W\\d+): ");
-    private static final Duration SLOW = Duration.ofSeconds(7);
+    /** How long the fake takes over a developer's first turn. */
+    private Duration slow = Duration.ofSeconds(7);
+
     private static final Duration LONG = Duration.ofSeconds(150);
 
     @RegisterExtension
@@ -110,6 +112,8 @@ class ClaudeTerminalIT {
 
     @Test
     void detach_withTwoAgentsWorking_leavesThemAtWork_andTheNextStartAdoptsBoth() throws Exception {
+        // long enough for a second start (seconds on a busy machine) and a /status while they work
+        slow = Duration.ofSeconds(20);
         Path home = home(List.of("W1", "W2"));
         try (AgentWatch watch = new AgentWatch(dir)) {
             try (Tmux terminal = new Tmux(java("--autonomy", "full") + "; echo EXIT=$?", dir, environment(home))) {
@@ -198,7 +202,7 @@ class ClaudeTerminalIT {
                 String key = item.group(1);
                 if (!request.answersTools()) {
                     asked.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                    sleep(SLOW);
+                    sleep(slow);
                     return toolUse(
                             "Write",
                             Map.of(
