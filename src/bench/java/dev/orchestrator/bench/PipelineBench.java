@@ -12,6 +12,7 @@ import dev.orchestrator.logging.LogbackConfigurator;
 import dev.orchestrator.pipeline.ActivityBoard;
 import dev.orchestrator.pipeline.Engine;
 import dev.orchestrator.pipeline.Listeners;
+import dev.orchestrator.pipeline.NewSession;
 import dev.orchestrator.pipeline.PipelineListener;
 import dev.orchestrator.pipeline.PipelineServices;
 import dev.orchestrator.pipeline.PipelineStore;

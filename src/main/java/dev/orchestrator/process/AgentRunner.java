@@ -65,6 +65,21 @@ public final class AgentRunner {
 
         /** Everything up to {@code offset} bytes of the output has been handed over. */
         default void read(long offset) {}
+
+        /** Lines to a parser that knows replayed lines from new ones, and the offsets to {@code read}. */
+        static Lines of(java.util.function.BiConsumer<String, Boolean> parser, java.util.function.LongConsumer read) {
+            return new Lines() {
+                @Override
+                public void line(String line, boolean replayed) {
+                    parser.accept(line, replayed);
+                }
+
+                @Override
+                public void read(long offset) {
+                    read.accept(offset);
+                }
+            };
+        }
     }
 
     /** The agent's raw output file, beside its log: {@code x.jsonl} → {@code x.out}. */

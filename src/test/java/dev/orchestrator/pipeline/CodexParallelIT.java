@@ -1,6 +1,8 @@
 package dev.orchestrator.pipeline;
 
+import static dev.orchestrator.agent.fake.FakeResponsesApi.contract;
 import static dev.orchestrator.agent.fake.FakeResponsesApi.message;
+import static dev.orchestrator.agent.fake.FakeResponsesApi.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.agent.codex.RealCodex;
@@ -33,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CodexParallelIT {
     private static final List<String> ITEMS = List.of("W1", "W2", "W3", "W4");
-    private static final Pattern CONTRACT = Pattern.compile("Schema of `([a-z_]+\\.v1)`");
     private static final Pattern ITEM = Pattern.compile("# (W\\d+): ");
 
     @RegisterExtension
@@ -177,18 +178,5 @@ class CodexParallelIT {
                     .append(".\",\"acceptance\":[\"it exists\"],\"depends_on\":[],\"priority\":1}");
         }
         return "{\"contract\":\"work_plan.v1\",\"items\":[" + items + "]}";
-    }
-
-    private static Reply reply(String json) {
-        return message("Done.\n\n```json\n" + json.replace("\n", "") + "\n```");
-    }
-
-    private static String contract(String text) {
-        Matcher m = CONTRACT.matcher(text);
-        String last = "";
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
     }
 }

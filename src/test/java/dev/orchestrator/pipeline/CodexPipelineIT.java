@@ -1,7 +1,9 @@
 package dev.orchestrator.pipeline;
 
+import static dev.orchestrator.agent.fake.FakeResponsesApi.contract;
 import static dev.orchestrator.agent.fake.FakeResponsesApi.exec;
 import static dev.orchestrator.agent.fake.FakeResponsesApi.message;
+import static dev.orchestrator.agent.fake.FakeResponsesApi.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.agent.codex.RealCodex;
@@ -17,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * shell tool.
  */
 class CodexPipelineIT {
-    private static final Pattern CONTRACT = Pattern.compile("Schema of `([a-z_]+\\.v1)`");
 
     @RegisterExtension
     final FakeResponsesApi api = new FakeResponsesApi();
@@ -109,15 +108,6 @@ class CodexPipelineIT {
         }
     }
 
-    private static String contract(String prompt) {
-        Matcher m = CONTRACT.matcher(prompt);
-        String last = "";
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
-    }
-
     private static Reply answer(Request request) {
         String prompt = request.prompt();
         return switch (contract(prompt)) {
@@ -155,9 +145,5 @@ class CodexPipelineIT {
         return reply("""
                 {"contract":"dev_result.v1","status":"done","summary":"Wrote hello.txt.","files":["hello.txt"],
                  "blocker":null}""");
-    }
-
-    private static Reply reply(String json) {
-        return message("Done.\n\n```json\n" + json.replace("\n", "") + "\n```");
     }
 }

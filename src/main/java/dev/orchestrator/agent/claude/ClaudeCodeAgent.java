@@ -152,17 +152,7 @@ public final class ClaudeCodeAgent implements Agent {
     }
 
     private static AgentRunner.Lines lines(ClaudeRun run, AgentListener listener) {
-        return new AgentRunner.Lines() {
-            @Override
-            public void line(String line, boolean replayed) {
-                run.accept(line, replayed);
-            }
-
-            @Override
-            public void read(long offset) {
-                listener.read(offset);
-            }
-        };
+        return AgentRunner.Lines.of(run::accept, listener::read);
     }
 
     private static AgentResult result(ClaudeRun run, AgentExit exit, AgentTask task) {

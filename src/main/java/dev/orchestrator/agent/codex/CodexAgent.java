@@ -215,17 +215,7 @@ public final class CodexAgent implements Agent {
     }
 
     private static AgentRunner.Lines lines(CodexRun run, AgentListener listener) {
-        return new AgentRunner.Lines() {
-            @Override
-            public void line(String line, boolean replayed) {
-                run.accept(line, replayed);
-            }
-
-            @Override
-            public void read(long offset) {
-                listener.read(offset);
-            }
-        };
+        return AgentRunner.Lines.of(run::accept, listener::read);
     }
 
     /**

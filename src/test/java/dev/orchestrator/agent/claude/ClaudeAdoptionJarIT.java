@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchestrator.agent.AgentWatch;
+import dev.orchestrator.agent.JarRun;
 import dev.orchestrator.agent.fake.FakeAnthropicApi;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Reply;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Request;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +54,19 @@ class ClaudeAdoptionJarIT {
     @Test
     void sigkillMidCall_andResumeAtOnce_followsTheRunningAgent_whoseCallIsMadeOnceAndCostsOnce() throws Exception {
         Path home = home();
-        Process first = jar(home, "first.out", "--autonomy", "full", "generate", "a file that says hi")
+        Process first = JarRun.jar(
+                        dir, home, "first.out", List.of("--autonomy", "full", "generate", "a file that says hi"))
                 .start();
         await().atMost(Duration.ofSeconds(120)).until(() -> developerAsked.get() == 1 || !first.isAlive());
-        try (AgentWatch watch = new AgentWatch(workspace(home))) {
+        try (AgentWatch watch = new AgentWatch(JarRun.workspace(home))) {
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(watch.anyRunning())
                     .as("the developer outlives the killed jar")
                     .isTrue();
 
-            Process second = jar(home, "second.out", "--resume", "1").start();
+            Process second = JarRun.jar(dir, home, "second.out", List.of("--resume", "1"))
+                    .start();
             assertThat(second.waitFor(180, TimeUnit.SECONDS))
                     .as("the resume finished")
                     .isTrue();
@@ -89,17 +90,19 @@ class ClaudeAdoptionJarIT {
     @Test
     void sigkillMidCall_andStartAfterTheAgentEnded_harvestsItsAnswerFromTheLog() throws Exception {
         Path home = home();
-        Process first = jar(home, "first.out", "--autonomy", "full", "generate", "a file that says hi")
+        Process first = JarRun.jar(
+                        dir, home, "first.out", List.of("--autonomy", "full", "generate", "a file that says hi"))
                 .start();
         await().atMost(Duration.ofSeconds(120)).until(() -> developerAsked.get() == 1 || !first.isAlive());
-        try (AgentWatch watch = new AgentWatch(workspace(home))) {
+        try (AgentWatch watch = new AgentWatch(JarRun.workspace(home))) {
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> developerAnswered.get() == 1 && !watch.anyRunning());
 
-            Process second = jar(home, "second.out", "--resume", "1").start();
+            Process second = JarRun.jar(dir, home, "second.out", List.of("--resume", "1"))
+                    .start();
             assertThat(second.waitFor(180, TimeUnit.SECONDS))
                     .as("the resume finished")
                     .isTrue();
@@ -195,29 +198,6 @@ class ClaudeAdoptionJarIT {
             }
             return usual.apply(request);
         };
-    }
-
-    private ProcessBuilder jar(Path home, String out, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("orchestrator.jar", "target/orchestrator.jar")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(out).toFile());
-        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
-        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
-        return builder;
-    }
-
-    private static Path workspace(Path home) {
-        try (Stream<Path> folders = Files.list(home.resolve("workspace"))) {
-            return folders.findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(Duration duration) {

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchestrator.agent.AgentWatch;
+import dev.orchestrator.agent.JarRun;
 import dev.orchestrator.agent.fake.FakeAnthropicApi;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Reply;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Request;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +79,8 @@ class ClaudeKillsIT {
                             ? List.of("--autonomy", "full", "generate", "two files that say hi, batch " + project)
                             : List.of("--autonomy", "full", "--resume", Integer.toString(project));
                     String out = "run-" + (++runs) + ".out";
-                    Process jar = jar(home, out, args).start();
+                    Process jar = JarRun.jar(System.getProperty("kills.jar", JarRun.jarFile()), dir, home, out, args)
+                            .start();
                     if (killed == kills) {
                         assertThat(jar.waitFor(240, TimeUnit.SECONDS)).isTrue();
                         exits.add(jar.exitValue());
@@ -217,20 +218,5 @@ class ClaudeKillsIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private ProcessBuilder jar(Path home, String out, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("kills.jar", System.getProperty("orchestrator.jar", "target/orchestrator.jar"))));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(out).toFile());
-        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
-        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
-        return builder;
     }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchestrator.agent.AgentWatch;
+import dev.orchestrator.agent.JarRun;
 import dev.orchestrator.agent.fake.FakeAnthropicApi;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Reply;
 import dev.orchestrator.agent.fake.FakeAnthropicApi.Request;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +100,8 @@ class ClaudeTerminalIT {
         assertThat(statuses(home))
                 .as("the developer's call finished and was recorded")
                 .containsOnly("completed");
-        Process resume = jar(home, "resume.out", "--resume", "1").start();
+        Process resume =
+                JarRun.jar(dir, home, "resume.out", List.of("--resume", "1")).start();
         assertThat(resume.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(dir.resolve("resume.out"));
         assertThat(resume.exitValue()).as(output).isZero();
@@ -251,29 +251,6 @@ class ClaudeTerminalIT {
         return String.join(
                 " ",
                 words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
-    }
-
-    private ProcessBuilder jar(Path home, String out, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("orchestrator.jar", "target/orchestrator.jar")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(out).toFile());
-        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
-        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
-        return builder;
-    }
-
-    static Path workspace(Path home) {
-        try (Stream<Path> folders = Files.list(home.resolve("workspace"))) {
-            return folders.findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(Duration duration) {

@@ -1,29 +1,27 @@
 package dev.orchestrator.agent.codex;
 
+import static dev.orchestrator.agent.fake.FakeResponsesApi.contract;
 import static dev.orchestrator.agent.fake.FakeResponsesApi.exec;
 import static dev.orchestrator.agent.fake.FakeResponsesApi.message;
+import static dev.orchestrator.agent.fake.FakeResponsesApi.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchestrator.agent.AgentWatch;
+import dev.orchestrator.agent.JarRun;
 import dev.orchestrator.agent.fake.FakeResponsesApi;
 import dev.orchestrator.agent.fake.FakeResponsesApi.Reply;
 import dev.orchestrator.agent.fake.FakeResponsesApi.Request;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  * item's own CODEX_HOME is gone once it merged.
  */
 class CodexAdoptionJarIT {
-    private static final Pattern CONTRACT = Pattern.compile("Schema of `([a-z_]+\\.v1)`");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration SLOW = Duration.ofSeconds(6);
 
@@ -53,16 +50,18 @@ class CodexAdoptionJarIT {
     @Test
     void sigkillMidCall_andResumeAtOnce_followsTheRunningCodex_whoseCallIsMadeOnceAndCountsOnce() throws Exception {
         Path home = home();
-        Process first = jar(home, "first.out", "--autonomy", "full", "generate", "a tool that greets")
+        Process first = JarRun.jar(
+                        dir, home, "first.out", List.of("--autonomy", "full", "generate", "a tool that greets"))
                 .start();
         await().atMost(Duration.ofSeconds(120)).until(() -> developerAsked.get() == 1 || !first.isAlive());
-        Path workspace = workspace(home);
+        Path workspace = JarRun.workspace(home);
         try (AgentWatch watch = new AgentWatch(workspace)) {
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(watch.anyRunning()).as("Codex outlives the killed jar").isTrue();
 
-            Process second = jar(home, "second.out", "--resume", "1").start();
+            Process second = JarRun.jar(dir, home, "second.out", List.of("--resume", "1"))
+                    .start();
             assertThat(second.waitFor(180, TimeUnit.SECONDS))
                     .as("the resume finished")
                     .isTrue();
@@ -172,41 +171,5 @@ class CodexAdoptionJarIT {
         return reply("""
                 {"contract":"dev_result.v1","status":"done","summary":"Wrote hello.txt.","files":["hello.txt"],
                  "blocker":null}""");
-    }
-
-    private static Reply reply(String json) {
-        return message("Done.\n\n```json\n" + json.replace("\n", "") + "\n```");
-    }
-
-    private static String contract(String prompt) {
-        Matcher m = CONTRACT.matcher(prompt);
-        String last = "";
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
-    }
-
-    private ProcessBuilder jar(Path home, String out, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("orchestrator.jar", "target/orchestrator.jar")));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(out).toFile());
-        builder.environment().put("ORCHESTRATOR_HOME", home.toString());
-        builder.environment().remove("ORCHESTRATOR_FAIL_AT_PHASE");
-        return builder;
-    }
-
-    private static Path workspace(Path home) {
-        try (Stream<Path> folders = Files.list(home.resolve("workspace"))) {
-            return folders.findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -46,6 +46,8 @@ public final class FakeResponsesApi implements AutoCloseable, AfterEachCallback 
     public static final String API_KEY = "sk-fake-123";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final java.util.regex.Pattern CONTRACT =
+            java.util.regex.Pattern.compile("Schema of `([a-z_]+\\.v1)`");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final HttpServer server;
@@ -101,6 +103,21 @@ public final class FakeResponsesApi implements AutoCloseable, AfterEachCallback 
 
     public static Turn turn(Output... outputs) {
         return new Turn(List.of(outputs), 100, 0, 20);
+    }
+
+    /** The contract a prompt last asks for (its {@code Schema of `x.v1`}), or "" when it names none. */
+    public static String contract(String prompt) {
+        java.util.regex.Matcher m = CONTRACT.matcher(prompt);
+        String last = "";
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    /** A final message with the JSON document in a fenced block, as an agent answers a contract. */
+    public static Turn reply(String json) {
+        return message("Done.\n\n```json\n" + json.replace("\n", "") + "\n```");
     }
 
     public static Turn message(String text) {
