@@ -139,7 +139,11 @@ class ClaudeTerminalIT {
                 assertThat(terminal.screen())
                         .contains("W1 developer (still running, followed)")
                         .contains("W2 developer (still running, followed)");
-                terminal.type("/status 1").await("adopted from an earlier Orchestrator (followed)", LONG);
+                // the run marks its adoptions a moment after it starts: ask until /status shows them
+                await().atMost(LONG).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    terminal.type("/status 1");
+                    return terminal.screen().contains("adopted from an earlier Orchestrator (followed)");
+                });
                 terminal.await("project 1 completed", LONG);
                 terminal.type("/quit").await("EXIT=0", LONG);
             }
@@ -197,6 +201,10 @@ class ClaudeTerminalIT {
             Matcher item = ITEM.matcher(String.join("\n", request.messageTexts()));
             if (contract.equals("work_plan.v1")) {
                 return text("The plan.\n```json\n" + plan(items) + "\n```");
+            }
+            if (contract.equals("architecture.v1")) {
+                return text("The architecture.\n```json\n"
+                        + ClaudeProjects.document(contract).replace("test -f hello.txt", "true") + "\n```");
             }
             if (contract.equals("dev_result.v1") && item.find()) {
                 String key = item.group(1);

@@ -61,12 +61,17 @@ final class Tmux implements AutoCloseable {
         }
     }
 
-    /** Waits until the screen shows {@code text}. */
+    /** Waits until the screen shows {@code text}; a failure shows the screen. */
     Tmux await(String text, Duration atMost) {
-        org.awaitility.Awaitility.await()
-                .atMost(atMost)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> screen().contains(text));
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> screen().contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "the terminal never showed '" + text + "' within " + atMost + "; it shows:\n" + screen(), e);
+        }
         return this;
     }
 
