@@ -294,11 +294,17 @@ final class Adoptions {
         return Optional.empty();
     }
 
-    /** Whether a call of this item (or, with no item, of this phase) was adopted and not taken yet. */
+    /**
+     * Whether a call of this item (or, with no item, of this phase) was adopted, has an agent
+     * process that worked in its folder (is followed), and is not taken yet. A call with nothing to
+     * follow (a backend that runs no process, one cut off before its process started) left no work
+     * of its own there: its folder is restored as after any interruption.
+     */
     boolean pending(ProjectId project, PhaseName phase, Optional<Long> item) {
         return followed.values().stream()
                 .anyMatch(a -> a.project.equals(project)
                         && !a.taken
+                        && a.follower != null
                         && a.session.item().equals(item)
                         && (item.isPresent() || a.session.phase() == phase));
     }
